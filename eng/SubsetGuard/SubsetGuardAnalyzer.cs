@@ -608,6 +608,12 @@ namespace AssetMeter.SubsetGuard
                 var containing = member.ContainingType;
                 if (containing != null)
                 {
+                    if (containing.ContainingNamespace?.ToDisplayString() == "System.Globalization")
+                    {
+                        Report(report, Rules.CultureFormatting, location, containing.Name + "." + member.Name);
+                        return;
+                    }
+
                     if (containing.IsGenericType || IsTask(containing) || containing.IsTupleType)
                     {
                         CheckType(report, containing, location);

@@ -36,7 +36,7 @@ namespace AssetMeter.Metrology.Arithmetic
         /// Divides the 128-bit value (high, low) by <paramref name="divisor"/>.
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException">The divisor is zero.</exception>
-        /// <exception cref="OverflowException">The quotient does not fit in 64 bits (high is not below the divisor).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">The divisor is zero, or the quotient does not fit in 64 bits (high is not below the divisor).</exception>
         public static ulong Divide(ulong high, ulong low, ulong divisor, out ulong remainder)
         {
             if (divisor == 0)
@@ -46,7 +46,7 @@ namespace AssetMeter.Metrology.Arithmetic
 
             if (high >= divisor)
             {
-                throw new OverflowException("128-bit quotient does not fit in 64 bits");
+                throw new ArgumentOutOfRangeException("high", "the 128-bit quotient does not fit in 64 bits");
             }
 
             if (high == 0)
@@ -79,7 +79,7 @@ namespace AssetMeter.Metrology.Arithmetic
         /// quotient fits in a long.
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException">a or b is negative, or c is not positive.</exception>
-        /// <exception cref="OverflowException">The quotient does not fit in a long.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">The quotient does not fit in a long.</exception>
         public static long MultiplyDivide(long a, long b, long c)
         {
             long ignored;
@@ -106,7 +106,7 @@ namespace AssetMeter.Metrology.Arithmetic
             ulong quotient = Divide(high, low, (ulong)c, out rem);
             if (quotient > long.MaxValue)
             {
-                throw new OverflowException("quotient does not fit in a long");
+                throw new ArgumentOutOfRangeException("c", "the quotient does not fit in a long");
             }
 
             remainder = (long)rem;
