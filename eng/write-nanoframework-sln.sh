@@ -24,8 +24,11 @@ mapfile -t projects < <(find . -name '*.nfproj' -not -path '*/bin/*' -not -path 
   printf '\tGlobalSection(ProjectConfigurationPlatforms) = postSolution\r\n'
   for p in "${projects[@]}"; do
     guid=$(grep -o '<ProjectGuid>{[^}]*}' "$p" | sed 's/<ProjectGuid>//')
+    # Applications are deployed to the board; libraries and test projects are only built.
+    kinds="ActiveCfg Build.0"
+    if grep -q '<OutputType>Exe</OutputType>' "$p"; then kinds="ActiveCfg Build.0 Deploy.0"; fi
     for c in Debug Release; do
-      for k in ActiveCfg Build.0 Deploy.0; do
+      for k in $kinds; do
         printf '\t\t%s.%s|Any CPU.%s = %s|Any CPU\r\n' "$guid" "$c" "$k" "$c"
       done
     done
