@@ -73,11 +73,14 @@ namespace AssetMeter.Portability.Tests
             return parts.Contains("bin") || parts.Contains("obj") || parts.Contains("packages");
         }
 
-        // The nf/ and net/ project folders hold the project files, not shared sources.
+        // Not shared sources: the nf/ and net/ project folders, and the single-target code that lives beside a
+        // driver (its host-only Emulator/, the device-only NanoFramework/ adapters, the host-only Linux/ adapters).
+        private static readonly string[] SingleTargetFolders = { "nf", "net", "Emulator", "NanoFramework", "Linux" };
+
         private static bool IsProjectFolder(string libraryFolder, string file)
         {
             var first = Path.GetRelativePath(libraryFolder, file).Replace('\\', '/').Split('/')[0];
-            return first == "nf" || first == "net";
+            return SingleTargetFolders.Contains(first);
         }
     }
 }
