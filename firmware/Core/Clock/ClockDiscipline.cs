@@ -61,6 +61,9 @@ namespace AssetMeter.Firmware.Clock
         /// <summary>Largest frequency correction: 500 ppm, in parts per billion.</summary>
         public const long MaximumFrequencyPpb = 500000;
 
+        /// <summary>Largest change of the frequency correction from one sample: 20 ppm, in parts per billion.</summary>
+        public const long MaximumFrequencyStepPpb = 20000;
+
         /// <summary>Residual frequency error allowed for in the bound: 15 ppm.</summary>
         public const long WanderPpm = 15;
 
@@ -196,15 +199,18 @@ namespace AssetMeter.Firmware.Clock
         private void UpdateFrequency(long now, long offset, bool wasKnown)
         {
             // Frequency-locked loop: the offset that built up since the last sample, over the time between them, is
-            // the remaining frequency error; correct a quarter of it per sample to ride over jitter. What is still
+            // the remaining frequency error. What is still
             // being slewed from the previous sample is not frequency error.
             long interval = now - _lastSampleOffsetMonotonic;
             long pending = _slewTicks - SlewDone(now - _baseMonotonic);
             long accumulated = offset - pending;
             if (wasKnown && _hasFrequencyReference && interval >= 100000000 && Magnitude(offset) < StepThresholdTicks)
             {
+                // An eighth of the apparent error, and at most 20 ppm per sample: a one-off phase jump (a route
+                // change, a busy server) must not swing the frequency, while a real crystal error still converges
+                // in a few dozen samples.
                 long errorPpb = Divide(accumulated * 1000, interval / 1000000);
-                _frequencyPpb = Clamp(_frequencyPpb + (errorPpb / 4), MaximumFrequencyPpb);
+                _frequencyPpb = Clamp(_frequencyPpb + Clamp(errorPpb / 8, MaximumFrequencyStepPpb), MaximumFrequencyPpb);
             }
 
             _hasFrequencyReference = true;
