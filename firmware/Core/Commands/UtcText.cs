@@ -1,3 +1,4 @@
+using AssetMeter.Firmware.Records;
 using AssetMeter.Firmware.Text;
 using AssetMeter.Metrology.Settlement;
 
@@ -43,6 +44,31 @@ namespace AssetMeter.Firmware.Commands
             long dayNumber = CivilCalendar.DayNumber((int)year, (int)month, (int)day);
             utcTicks = (dayNumber * CivilCalendar.TicksPerDay) + (((((hour * 60) + minute) * 60) + second) * 10000000) + (millisecond * 10000);
             return true;
+        }
+
+        /// <summary>Appends <paramref name="utcTicks"/> as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
+        public static void Write(AsciiWriter writer, long utcTicks)
+        {
+            int year;
+            int month;
+            int day;
+            long dayNumber = utcTicks / CivilCalendar.TicksPerDay;
+            CivilCalendar.Date(dayNumber, out year, out month, out day);
+            long milliseconds = (utcTicks - (dayNumber * CivilCalendar.TicksPerDay)) / 10000;
+            writer.Padded(year, 4);
+            writer.Char('-');
+            writer.Padded(month, 2);
+            writer.Char('-');
+            writer.Padded(day, 2);
+            writer.Char('T');
+            writer.Padded(milliseconds / 3600000, 2);
+            writer.Char(':');
+            writer.Padded((milliseconds / 60000) % 60, 2);
+            writer.Char(':');
+            writer.Padded((milliseconds / 1000) % 60, 2);
+            writer.Char('.');
+            writer.Padded(milliseconds % 1000, 3);
+            writer.Char('Z');
         }
 
         private static bool Digits(string text, int start, int count, out long value)

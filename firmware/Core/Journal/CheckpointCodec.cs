@@ -13,7 +13,7 @@ namespace AssetMeter.Firmware.Journal
         public const int Length = HeaderLength + PayloadLength + 4;
 
         private const int HeaderLength = 10;
-        private const int PayloadLength = 22 * 8;
+        private const int PayloadLength = 23 * 8;
 
         /// <summary>Writes the stored form with write sequence <paramref name="sequence"/>; returns its length.</summary>
         public static int Write(MeterCheckpoint checkpoint, uint sequence, byte[] buffer)
@@ -48,6 +48,7 @@ namespace AssetMeter.Firmware.Journal
             at = Put(buffer, at, (checkpoint.TimeKnown ? 1L : 0L));
             at = Put(buffer, at, checkpoint.PendingImportMicrowattHours);
             at = Put(buffer, at, checkpoint.PendingExportMicrowattHours);
+            at = Put(buffer, at, checkpoint.PublishedEventSequence);
             BigEndian.WriteUInt32(buffer, at, Crc32.Compute(buffer, 0, at));
             return at + 4;
         }
@@ -91,6 +92,7 @@ namespace AssetMeter.Firmware.Journal
             checkpoint.TimeKnown = Get(buffer, ref at) != 0;
             checkpoint.PendingImportMicrowattHours = Get(buffer, ref at);
             checkpoint.PendingExportMicrowattHours = Get(buffer, ref at);
+            checkpoint.PublishedEventSequence = (uint)Get(buffer, ref at);
             return checkpoint;
         }
 

@@ -40,6 +40,9 @@ namespace AssetMeter.Firmware.Journal
         /// <summary>Next fiscal pagination number for signed records (never reused).</summary>
         public long NextPagination = 1;
 
+        /// <summary>Sequence number of the last event published to the collector (events after it are sent after a restart).</summary>
+        public uint PublishedEventSequence;
+
         /// <summary>Highest collector command counter accepted (replay protection).</summary>
         public long LastCommandCounter;
 

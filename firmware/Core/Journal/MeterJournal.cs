@@ -2,6 +2,7 @@ using System;
 using AssetMeter.Firmware.Events;
 using AssetMeter.Firmware.Storage;
 using AssetMeter.Firmware.Text;
+using AssetMeter.Hardware.Metering;
 using AssetMeter.Metrology.Periods;
 
 namespace AssetMeter.Firmware.Journal
@@ -60,6 +61,8 @@ namespace AssetMeter.Firmware.Journal
 
         private const string CheckpointA = "ck.a";
         private const string CheckpointB = "ck.b";
+        private const string CalibrationA = "cal.a";
+        private const string CalibrationB = "cal.b";
         private const int MaximumFiles = 512;
 
         private readonly IStorage _storage;
@@ -81,6 +84,7 @@ namespace AssetMeter.Firmware.Journal
         private long _cachedSegment = -1;
         private uint _checkpointSequence;
         private bool _checkpointNextIsB;
+        private bool _calibrationNextIsB;
         private long _eventFile = -1;
         private int _eventCount;
         private uint _eventWriteSequence;
@@ -722,6 +726,39 @@ namespace AssetMeter.Firmware.Journal
             _checkpointSequence++;
             _checkpointNextIsB = !_checkpointNextIsB;
             return true;
+        }
+
+        // ------------------------------------------------------------------ calibration
+
+        /// <summary>Stores the calibration in force (two copies, newest version wins); false if the write failed.</summary>
+        public bool WriteCalibration(CalibrationRecord record)
+        {
+            int length = record.WriteTo(_io, 0);
+            bool written = Write(_calibrationNextIsB ? CalibrationB : CalibrationA, _io, length);
+            if (written)
+            {
+                _calibrationNextIsB = !_calibrationNextIsB;
+            }
+
+            return written;
+        }
+
+        /// <summary>The newest intact stored calibration, or null.</summary>
+        public CalibrationRecord ReadCalibration()
+        {
+            CalibrationRecord best = null;
+            for (int copy = 0; copy < 2; copy++)
+            {
+                int length = _storage.Read(copy == 0 ? CalibrationA : CalibrationB, _io);
+                CalibrationRecord record = length < 0 ? null : CalibrationRecord.ReadFrom(_io, 0, length);
+                if (record != null && (best == null || record.Version > best.Version))
+                {
+                    best = record;
+                    _calibrationNextIsB = copy == 0;
+                }
+            }
+
+            return best;
         }
 
         // ------------------------------------------------------------------ events

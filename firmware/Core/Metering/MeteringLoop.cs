@@ -269,6 +269,11 @@ namespace AssetMeter.Firmware.Metering
             }
 
             _state.CalibrationVersion = record.Version;
+            if (!_journal.WriteCalibration(record))
+            {
+                JournalFailed(3);
+            }
+
             Log(EventCode.CalibrationChanged, record.Version, previous);
             if (_state.TimeKnown)
             {
@@ -297,6 +302,15 @@ namespace AssetMeter.Firmware.Metering
             _state.NextPagination++;
             _checkpointDue = true;
             return value;
+        }
+
+        /// <summary>Records that events up to <paramref name="sequence"/> have been published.</summary>
+        public void EventsPublished(uint sequence)
+        {
+            if (sequence > _state.PublishedEventSequence)
+            {
+                _state.PublishedEventSequence = sequence;
+            }
         }
 
         /// <summary>Records the counter of an accepted collector command (replay protection survives restarts).</summary>
@@ -404,6 +418,7 @@ namespace AssetMeter.Firmware.Metering
             _state.NextEventSequence = checkpoint.NextEventSequence;
             _state.NextPagination = checkpoint.NextPagination;
             _state.LastCommandCounter = checkpoint.LastCommandCounter;
+            _state.PublishedEventSequence = checkpoint.PublishedEventSequence;
             _state.CalibrationVersion = checkpoint.CalibrationVersion;
             _state.PendingImportMicrowattHours = checkpoint.PendingImportMicrowattHours;
             _state.PendingExportMicrowattHours = checkpoint.PendingExportMicrowattHours;
@@ -585,6 +600,17 @@ namespace AssetMeter.Firmware.Metering
             {
                 LogIcFault(status);
                 return;
+            }
+
+            // A calibration written by a collector since the configuration was made is kept on flash: reapply it.
+            CalibrationRecord stored = _journal.ReadCalibration();
+            if (stored != null && stored.PartCode == _ic.PartCode && (_ic.Calibration == null || stored.Version > _ic.Calibration.Version))
+            {
+                IcStatus applied = _ic.ApplyCalibration(stored);
+                if (applied != IcStatus.Ok)
+                {
+                    LogIcFault(applied);
+                }
             }
 
             if (_ic.Calibration != null)

@@ -122,6 +122,20 @@ namespace AssetMeter.Firmware.Records
             Padded(milliwattHours % 1000, 3);
         }
 
+        /// <summary>Appends a signed value given in thousandths with exactly three decimals: -1234 is "-1.234".</summary>
+        public void Thousandths(long value)
+        {
+            if (value < 0)
+            {
+                Char('-');
+                value = -value;
+            }
+
+            Integer(value / 1000);
+            Char('.');
+            Padded(value % 1000, 3);
+        }
+
         /// <summary>Appends bytes as lower-case hex.</summary>
         public void HexBytes(byte[] source, int offset, int count)
         {

@@ -1,0 +1,623 @@
+using System;
+using AssetMeter.Firmware.Clock;
+using AssetMeter.Firmware.Commands;
+using AssetMeter.Firmware.Events;
+using AssetMeter.Firmware.Journal;
+using AssetMeter.Firmware.Metering;
+using AssetMeter.Firmware.Records;
+using AssetMeter.Hardware.Metering;
+using AssetMeter.Metrology.Periods;
+
+namespace AssetMeter.Firmware.Mqtt
+{
+    /// <summary>
+    /// The whole meter as the shells run it: the metering loop, plus remote reading over MQTT: signed period records
+    /// sent from the journal until the collector acknowledges them, signed register snapshots, status, events,
+    /// telemetry and Home Assistant discovery, and authenticated commands from collectors.
+    /// </summary>
+    /// <remarks>
+    /// Everything runs on the shell's metering thread through <see cref="Tick"/>; <see cref="OnMessage"/> and
+    /// <see cref="SubmitTimeSample"/> may be called from the MQTT and network threads and only queue.
+    /// </remarks>
+    public sealed class MeterApplication : IMeterObserver
+    {
+        private const int InboxSlots = 8;
+
+        private readonly MeteringLoop _loop;
+        private readonly IMqttTransport _mqtt;
+        private readonly MeterIdentity _identity;
+        private readonly MeterTopics _topics;
+        private readonly PublisherSettings _settings;
+        private readonly IMonotonicClock _monotonic;
+        private readonly OcmfRecordBuilder _records;
+        private readonly CommandAuthenticator _authenticator;
+        private readonly Command _command = new Command();
+        private readonly byte[] _text = new byte[1024];
+        private readonly AsciiWriter _writer;
+        private readonly MeterEvent[] _events = new MeterEvent[8];
+        private readonly InstantaneousValues _instantaneous;
+        private readonly object _inboxLock = new object();
+        private readonly byte[][] _inbox = new byte[InboxSlots][];
+        private readonly int[] _inboxLengths = new int[InboxSlots];
+        private readonly byte[] _message = new byte[CommandAuthenticator.MaximumLength];
+
+        private int _inboxHead;
+        private int _inboxCount;
+        private long _inboxDropped;
+        private bool _wasConnected;
+        private long _nextPeriod = -1;
+        private long _caughtUpAt = -1;
+        private long _resendFrom = -1;
+        private long _resendTo = -1;
+        private long _lastSnapshot;
+        private long _lastTelemetry;
+        private long _lastSnapshotPagination;
+        private bool _statusDue = true;
+        private long _refusalsLogged;
+        private long _refusalWindowStart;
+
+        /// <summary>Composes the meter.</summary>
+        public MeterApplication(
+            IEnergyIc ic,
+            MeterJournal journal,
+            IMonotonicClock monotonic,
+            MeteringSettings metering,
+            PublisherSettings publishing,
+            MeterIdentity identity,
+            IRecordSigner signer,
+            IMqttTransport mqtt,
+            ISignatureVerifier verifier,
+            byte[][] collectorKeys)
+        {
+            _mqtt = mqtt;
+            _identity = identity;
+            _settings = publishing;
+            _monotonic = monotonic;
+            _topics = new MeterTopics(publishing.TopicPrefix, identity.Serial);
+            _records = new OcmfRecordBuilder(identity, signer);
+            _authenticator = new CommandAuthenticator(identity.Serial, collectorKeys, verifier);
+            _writer = new AsciiWriter(_text);
+            _instantaneous = new InstantaneousValues(ic.PhaseCount);
+            for (int i = 0; i < InboxSlots; i++)
+            {
+                _inbox[i] = new byte[CommandAuthenticator.MaximumLength];
+            }
+
+            _loop = new MeteringLoop(ic, journal, monotonic, metering, this);
+        }
+
+        /// <summary>The metering loop.</summary>
+        public MeteringLoop Loop
+        {
+            get { return _loop; }
+        }
+
+        /// <summary>The topics used.</summary>
+        public MeterTopics Topics
+        {
+            get { return _topics; }
+        }
+
+        /// <summary>Index of the next period record to send.</summary>
+        public long NextPeriodToSend
+        {
+            get { return _nextPeriod; }
+        }
+
+        /// <summary>Commands dropped because the inbox was full.</summary>
+        public long InboxDropped
+        {
+            get { return _inboxDropped; }
+        }
+
+        /// <summary>Starts the meter (journal recovery, IC start-up).</summary>
+        public void Start()
+        {
+            _loop.Start();
+            _nextPeriod = _loop.State.AcknowledgedPeriodIndex + 1;
+            long first = _loop.Journal.FirstPeriodIndex;
+            if (first > _nextPeriod)
+            {
+                _nextPeriod = first;
+            }
+
+            long now = _monotonic.Ticks;
+            _lastSnapshot = now - _settings.SnapshotIntervalTicks;
+            _lastTelemetry = now;
+        }
+
+        /// <summary>Hands the meter an SNTP sample (any thread).</summary>
+        public void SubmitTimeSample(SntpSample sample)
+        {
+            _loop.SubmitTimeSample(sample);
+        }
+
+        /// <summary>
+        /// A message arrived on a subscribed topic (any thread). Only the command topic is acted on; the message is
+        /// copied and handled at the next tick. A full inbox drops the message (the collector retries).
+        /// </summary>
+        public void OnMessage(string topic, byte[] payload, int length)
+        {
+            if (topic != _topics.Command || payload == null)
+            {
+                return;
+            }
+
+            lock (_inboxLock)
+            {
+                if (_inboxCount == InboxSlots)
+                {
+                    _inboxDropped++;
+                    return;
+                }
+
+                int slot = (_inboxHead + _inboxCount) % InboxSlots;
+                int count = length > CommandAuthenticator.MaximumLength ? CommandAuthenticator.MaximumLength + 1 : length;
+                if (count <= CommandAuthenticator.MaximumLength)
+                {
+                    Array.Copy(payload, 0, _inbox[slot], 0, count);
+                }
+
+                // An oversized message is recorded as such so that it is refused (and logged) like any malformed one.
+                _inboxLengths[slot] = count;
+                _inboxCount++;
+            }
+        }
+
+        /// <summary>One tick: metering, then commands, then whatever is due to be sent.</summary>
+        public void Tick()
+        {
+            _loop.Tick();
+            HandleCommands();
+
+            bool connected = _mqtt.IsConnected;
+            if (connected && !_wasConnected)
+            {
+                OnConnected();
+            }
+
+            _wasConnected = connected;
+            if (!connected)
+            {
+                return;
+            }
+
+            long now = _monotonic.Ticks;
+            SendEvents();
+            SendPeriods(now);
+            if (now - _lastSnapshot >= _settings.SnapshotIntervalTicks && _loop.TimeKnown)
+            {
+                PublishSnapshot();
+            }
+
+            if (now - _lastTelemetry >= _settings.TelemetryIntervalTicks)
+            {
+                _lastTelemetry = now;
+                PublishTelemetry();
+            }
+
+            if (_statusDue)
+            {
+                PublishStatus();
+            }
+        }
+
+        // ------------------------------------------------------------------ IMeterObserver
+
+        /// <summary>A period closed: its record goes out with the others in order.</summary>
+        public void OnPeriodClosed(HalfHourPeriod period)
+        {
+            _statusDue = true;
+        }
+
+        /// <summary>An event was logged: it goes out from the journal in order.</summary>
+        public void OnEvent(MeterEvent meterEvent)
+        {
+        }
+
+        // ------------------------------------------------------------------ sending
+
+        private void OnConnected()
+        {
+            _statusDue = true;
+            PublishDiscovery();
+        }
+
+        private void SendPeriods(long now)
+        {
+            long last = _loop.Journal.LastPeriodIndex;
+            int budget = _settings.RecordsPerTick;
+
+            // A requested backfill goes first, in order, even for periods already acknowledged.
+            while (_resendFrom >= 0 && budget > 0)
+            {
+                if (_resendFrom > _resendTo || _resendFrom > last)
+                {
+                    _resendFrom = -1;
+                    break;
+                }
+
+                if (!SendPeriod(_resendFrom))
+                {
+                    return;
+                }
+
+                _resendFrom++;
+                budget--;
+            }
+
+            while (budget > 0 && _nextPeriod >= 0 && _nextPeriod <= last)
+            {
+                if (!SendPeriod(_nextPeriod))
+                {
+                    return;
+                }
+
+                _nextPeriod++;
+                budget--;
+                _caughtUpAt = -1;
+            }
+
+            long acknowledged = _loop.State.AcknowledgedPeriodIndex;
+            if (_nextPeriod > last && last > acknowledged)
+            {
+                if (_caughtUpAt < 0)
+                {
+                    _caughtUpAt = now;
+                }
+                else if (now - _caughtUpAt >= _settings.AcknowledgementWaitTicks)
+                {
+                    // No acknowledgement: start a new cycle from the first unacknowledged period.
+                    long first = _loop.Journal.FirstPeriodIndex;
+                    _nextPeriod = acknowledged + 1 > first ? acknowledged + 1 : first;
+                    _caughtUpAt = -1;
+                }
+            }
+        }
+
+        // False only when the transport refused (try again next tick); a period that cannot be read is skipped.
+        private bool SendPeriod(long index)
+        {
+            HalfHourPeriod period;
+            PeriodReadStatus status = _loop.Journal.TryReadPeriod(index, out period);
+            if (status != PeriodReadStatus.Ok)
+            {
+                return true;
+            }
+
+            if (!_records.BuildPeriod(period))
+            {
+                return true;
+            }
+
+            return _mqtt.Publish(_topics.Period, _records.Record, 0, _records.RecordLength, 1, false);
+        }
+
+        private void PublishSnapshot()
+        {
+            _lastSnapshot = _monotonic.Ticks;
+            long utc = _loop.UtcNow();
+            if (utc == 0)
+            {
+                return;
+            }
+
+            // T pagination: UTC seconds, forced above the last used, so it is unique even across restarts.
+            long pagination = utc / 10000000;
+            if (pagination <= _lastSnapshotPagination)
+            {
+                pagination = _lastSnapshotPagination + 1;
+            }
+
+            _lastSnapshotPagination = pagination;
+            ClockQuality quality = _loop.Clock.Quality(_monotonic.Ticks);
+            char timeStatus = quality == ClockQuality.Synchronised || quality == ClockQuality.Holdover ? 'S' : 'U';
+            PeriodFlags flags = _loop.Ledger.IsStarted ? _loop.Ledger.OpenPeriod.Flags : PeriodFlags.None;
+            if (_records.BuildSnapshot(utc, timeStatus, _loop.ImportMicrowattHours, _loop.ExportMicrowattHours, flags, pagination))
+            {
+                _mqtt.Publish(_topics.Snapshot, _records.Record, 0, _records.RecordLength, 1, true);
+            }
+        }
+
+        private void SendEvents()
+        {
+            uint from = _loop.State.PublishedEventSequence + 1;
+            int count = _loop.Journal.ReadEvents(from, _events);
+            for (int i = 0; i < count; i++)
+            {
+                MeterEvent e = _events[i];
+                AsciiWriter w = _writer;
+                w.Reset();
+                w.Raw("{\"seq\":");
+                w.Integer(e.Sequence);
+                w.Raw(",\"utc\":");
+                if (e.UtcTicks == 0)
+                {
+                    w.Raw("null");
+                }
+                else
+                {
+                    w.Char('"');
+                    UtcText.Write(w, e.UtcTicks);
+                    w.Char('"');
+                }
+
+                w.Raw(",\"code\":");
+                w.Integer((long)e.Code);
+                w.Raw(",\"name\":\"");
+                w.Raw(EventNames.Of(e.Code));
+                w.Raw("\",\"v1\":");
+                w.Integer(e.Value1);
+                w.Raw(",\"v2\":");
+                w.Integer(e.Value2);
+                w.Char('}');
+                if (!_mqtt.Publish(_topics.Event, _text, 0, w.Length, 1, false))
+                {
+                    return;
+                }
+
+                _loop.EventsPublished(e.Sequence);
+            }
+        }
+
+        private void PublishStatus()
+        {
+            _statusDue = false;
+            long now = _monotonic.Ticks;
+            AsciiWriter w = _writer;
+            w.Reset();
+            w.Raw("{\"online\":true,\"serial\":");
+            w.JsonString(_identity.Serial);
+            w.Raw(",\"model\":");
+            w.JsonString(_identity.Model);
+            w.Raw(",\"firmware\":");
+            w.JsonString(_identity.FirmwareVersion);
+            w.Raw(",\"clock\":\"");
+            w.Raw(QualityName(_loop.Clock.Quality(now)));
+            w.Raw("\",\"utc\":");
+            long utc = _loop.UtcNow();
+            if (utc == 0)
+            {
+                w.Raw("null");
+            }
+            else
+            {
+                w.Char('"');
+                UtcText.Write(w, utc);
+                w.Char('"');
+            }
+
+            w.Raw(",\"last_period\":");
+            w.Integer(_loop.Journal.LastPeriodIndex);
+            w.Raw(",\"first_period\":");
+            w.Integer(_loop.Journal.FirstPeriodIndex);
+            w.Raw(",\"acknowledged\":");
+            w.Integer(_loop.State.AcknowledgedPeriodIndex);
+            w.Raw(",\"import_wh\":");
+            w.WattHours(_loop.ImportMicrowattHours);
+            w.Raw(",\"export_wh\":");
+            w.WattHours(_loop.ExportMicrowattHours);
+            w.Raw(",\"calibration\":");
+            w.Integer(_loop.State.CalibrationVersion);
+            w.Char('}');
+            _mqtt.Publish(_topics.Status, _text, 0, w.Length, 1, true);
+        }
+
+        private void PublishTelemetry()
+        {
+            if (_loop.Ic.ReadInstantaneous(_instantaneous) != IcStatus.Ok)
+            {
+                return;
+            }
+
+            AsciiWriter w = _writer;
+            w.Reset();
+            w.Raw("{\"power_w\":");
+            w.Thousandths(_instantaneous.TotalActivePowerMilliwatts);
+            w.Raw(",\"voltage_v\":");
+            w.Thousandths(_instantaneous.VoltageMillivolts[0]);
+            w.Raw(",\"current_a\":");
+            w.Thousandths(_instantaneous.CurrentMilliamps[0]);
+            w.Raw(",\"frequency_hz\":");
+            w.Thousandths(_instantaneous.FrequencyMillihertz);
+            w.Raw(",\"import_kwh\":");
+            w.WattHours(_loop.ImportMicrowattHours / 1000);
+            w.Raw(",\"export_kwh\":");
+            w.WattHours(_loop.ExportMicrowattHours / 1000);
+            w.Char('}');
+            _mqtt.Publish(_topics.Telemetry, _text, 0, w.Length, 0, false);
+        }
+
+        private void PublishDiscovery()
+        {
+            Discovery(_topics.DiscoveryImport, "import", "Energy imported", "energy", "kWh", "total_increasing", "import_kwh");
+            Discovery(_topics.DiscoveryExport, "export", "Energy exported", "energy", "kWh", "total_increasing", "export_kwh");
+            Discovery(_topics.DiscoveryPower, "power", "Active power", "power", "W", "measurement", "power_w");
+            Discovery(_topics.DiscoveryVoltage, "voltage", "Voltage", "voltage", "V", "measurement", "voltage_v");
+            Discovery(_topics.DiscoveryCurrent, "current", "Current", "current", "A", "measurement", "current_a");
+            Discovery(_topics.DiscoveryFrequency, "frequency", "Frequency", "frequency", "Hz", "measurement", "frequency_hz");
+        }
+
+        // Home Assistant MQTT discovery: energy as device_class energy / state_class total_increasing.
+        private void Discovery(string topic, string key, string name, string deviceClass, string unit, string stateClass, string field)
+        {
+            AsciiWriter w = _writer;
+            w.Reset();
+            w.Raw("{\"name\":");
+            w.JsonString(name);
+            w.Raw(",\"unique_id\":");
+            w.JsonString(_identity.Serial + "_" + key);
+            w.Raw(",\"state_topic\":");
+            w.JsonString(_topics.Telemetry);
+            w.Raw(",\"value_template\":\"{{ value_json.");
+            w.Raw(field);
+            w.Raw(" }}\",\"device_class\":\"");
+            w.Raw(deviceClass);
+            w.Raw("\",\"unit_of_measurement\":\"");
+            w.Raw(unit);
+            w.Raw("\",\"state_class\":\"");
+            w.Raw(stateClass);
+            w.Raw("\",\"availability_topic\":");
+            w.JsonString(_topics.Status);
+            w.Raw(",\"availability_template\":\"{{ 'online' if value_json.online else 'offline' }}\",\"device\":{\"identifiers\":[");
+            w.JsonString(_identity.Serial);
+            w.Raw("],\"name\":");
+            w.JsonString("Asset meter " + _identity.Serial);
+            w.Raw(",\"manufacturer\":\"");
+            w.Raw(MeterIdentity.Vendor);
+            w.Raw("\",\"model\":");
+            w.JsonString(_identity.Model);
+            w.Raw(",\"sw_version\":");
+            w.JsonString(_identity.FirmwareVersion);
+            w.Raw("}}");
+            _mqtt.Publish(topic, _text, 0, w.Length, 1, true);
+        }
+
+        private static string QualityName(ClockQuality quality)
+        {
+            switch (quality)
+            {
+                case ClockQuality.Synchronised: return "synchronised";
+                case ClockQuality.Holdover: return "holdover";
+                case ClockQuality.Degraded: return "degraded";
+                default: return "unsynchronised";
+            }
+        }
+
+        // ------------------------------------------------------------------ commands
+
+        private void HandleCommands()
+        {
+            while (true)
+            {
+                int length;
+                lock (_inboxLock)
+                {
+                    if (_inboxCount == 0)
+                    {
+                        return;
+                    }
+
+                    length = _inboxLengths[_inboxHead];
+                    if (length <= CommandAuthenticator.MaximumLength)
+                    {
+                        Array.Copy(_inbox[_inboxHead], 0, _message, 0, length);
+                    }
+
+                    _inboxHead = (_inboxHead + 1) % InboxSlots;
+                    _inboxCount--;
+                }
+
+                Handle(length);
+            }
+        }
+
+        private void Handle(int length)
+        {
+            CommandRefusal refusal = _authenticator.Check(_message, length, _loop.UtcNow(), _loop.State.LastCommandCounter, _command);
+            if (refusal != CommandRefusal.None)
+            {
+                Refuse(refusal);
+                return;
+            }
+
+            // Authentic and fresh: its counter is used up whatever happens next.
+            _loop.AcceptCommandCounter(_command.Counter);
+            CommandRefusal outcome = Execute();
+            if (outcome != CommandRefusal.None)
+            {
+                Refuse(outcome);
+                return;
+            }
+
+            _loop.Log(EventCode.CommandAccepted, (long)_command.Kind, _command.Counter);
+            Reply(CommandRefusal.None);
+        }
+
+        private CommandRefusal Execute()
+        {
+            switch (_command.Kind)
+            {
+                case CommandKind.Read:
+                    PublishSnapshot();
+                    return CommandRefusal.None;
+                case CommandKind.Resend:
+                    _resendFrom = _command.FromPeriod;
+                    _resendTo = _command.ToPeriod;
+                    return CommandRefusal.None;
+                case CommandKind.SetClock:
+                    // A collector's clock is taken as good to a second: holdover quality, not flagged unsynchronised.
+                    _loop.SetClock(_command.ClockUtcTicks, 10000000);
+                    _statusDue = true;
+                    return CommandRefusal.None;
+                case CommandKind.Calibrate:
+                    CalibrationRecord record = CalibrationRecord.ReadFrom(_command.Calibration, 0, _command.Calibration.Length);
+                    if (record == null)
+                    {
+                        return CommandRefusal.BadArgument;
+                    }
+
+                    return _loop.ApplyCalibration(record) == IcStatus.Ok ? CommandRefusal.None : CommandRefusal.Failed;
+                case CommandKind.Acknowledge:
+                    _loop.Acknowledge(_command.ToPeriod);
+                    _statusDue = true;
+                    return CommandRefusal.None;
+                default:
+                    return CommandRefusal.UnknownOperation;
+            }
+        }
+
+        private void Refuse(CommandRefusal refusal)
+        {
+            // Each refusal is logged, but at most 60 a minute: a flood of garbage must not wear out the flash.
+            long now = _monotonic.Ticks;
+            if (now - _refusalWindowStart >= 60 * PublisherSettings.Second)
+            {
+                _refusalWindowStart = now;
+                _refusalsLogged = 0;
+            }
+
+            if (_refusalsLogged < 60)
+            {
+                _refusalsLogged++;
+                _loop.Log(EventCode.CommandRefused, (long)refusal, _command.Counter);
+            }
+
+            Reply(refusal);
+        }
+
+        private void Reply(CommandRefusal refusal)
+        {
+            if (!_mqtt.IsConnected)
+            {
+                return;
+            }
+
+            AsciiWriter w = _writer;
+            w.Reset();
+            w.Raw("{\"n\":");
+            w.Integer(_command.Counter);
+            w.Raw(",\"op\":\"");
+            w.Raw(RefusalNames.Of(_command.Kind));
+            w.Raw("\",\"result\":\"");
+            w.Raw(refusal == CommandRefusal.None ? "ok" : "refused");
+            w.Raw("\",\"reason\":\"");
+            w.Raw(RefusalNames.Of(refusal));
+            w.Raw("\",\"utc\":");
+            long utc = _loop.UtcNow();
+            if (utc == 0)
+            {
+                w.Raw("null");
+            }
+            else
+            {
+                w.Char('"');
+                UtcText.Write(w, utc);
+                w.Char('"');
+            }
+
+            w.Char('}');
+            _mqtt.Publish(_topics.Reply, _text, 0, w.Length, 1, false);
+        }
+    }
+}
