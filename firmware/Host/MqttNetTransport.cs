@@ -1,0 +1,223 @@
+using System;
+using System.Buffers;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using AssetMeter.Firmware.Mqtt;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace AssetMeter.Firmware.Host
+{
+    /// <summary>Broker connection settings for the host transport.</summary>
+    public sealed class MqttConnection
+    {
+        public required string Host { get; init; }
+
+        public int Port { get; init; } = 1883;
+
+        public required string ClientId { get; init; }
+
+        /// <summary>MQTT 3.1.1 (default, as the device's M2Mqtt) or 5.</summary>
+        public bool UseMqtt5 { get; init; }
+
+        public bool UseTls { get; init; }
+
+        public string? Username { get; init; }
+
+        public string? Password { get; init; }
+
+        /// <summary>Topic the meter subscribes to (its command topic).</summary>
+        public string? SubscribeTopic { get; init; }
+
+        /// <summary>Last will: topic and payload published by the broker if the meter disappears.</summary>
+        public string? WillTopic { get; init; }
+
+        public byte[]? WillPayload { get; init; }
+
+        public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+    }
+
+    /// <summary>
+    /// The meter's MQTT transport on the host, over MQTTnet: connects with a retained last will, subscribes to the
+    /// command topic, reconnects by itself, and sends queued messages in order on a background task (QoS 1 waits for
+    /// the broker's PUBACK). Publish never blocks the metering thread.
+    /// </summary>
+    public sealed class MqttNetTransport : IMqttTransport, IAsyncDisposable
+    {
+        private readonly MqttConnection _connection;
+        private readonly IMqttClient _client;
+        private readonly Channel<MqttApplicationMessage> _outbox = Channel.CreateBounded<MqttApplicationMessage>(
+            new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _connector;
+        private readonly Task _sender;
+        private Action<string, byte[], int>? _onMessage;
+
+        public MqttNetTransport(MqttConnection connection)
+        {
+            _connection = connection;
+            _client = new MqttClientFactory().CreateMqttClient();
+            _client.ApplicationMessageReceivedAsync += e =>
+            {
+                var payload = e.ApplicationMessage.Payload.ToArray();
+                _onMessage?.Invoke(e.ApplicationMessage.Topic, payload, payload.Length);
+                return Task.CompletedTask;
+            };
+            _connector = Task.Run(() => KeepConnectedAsync(_stop.Token));
+            _sender = Task.Run(() => SendAsync(_stop.Token));
+        }
+
+        /// <summary>Where incoming messages go (the meter application's OnMessage).</summary>
+        public void OnMessage(Action<string, byte[], int> handler) => _onMessage = handler;
+
+        public bool IsConnected => _client.IsConnected;
+
+        /// <summary>Messages sent and acknowledged by the broker (QoS 1) or handed to it (QoS 0).</summary>
+        public long Sent => Interlocked.Read(ref _sent);
+
+        private long _sent;
+
+        public bool Publish(string topic, byte[] payload, int offset, int count, int qos, bool retain)
+        {
+            if (!_client.IsConnected)
+            {
+                return false;
+            }
+
+            var copy = new byte[count];
+            Array.Copy(payload, offset, copy, 0, count);
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(copy)
+                .WithQualityOfServiceLevel(qos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainFlag(retain)
+                .Build();
+            return _outbox.Writer.TryWrite(message);
+        }
+
+        /// <summary>Waits until the outbox is empty (tests and orderly shutdown).</summary>
+        public async Task FlushAsync(TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (_outbox.Reader.Count > 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        private async Task KeepConnectedAsync(CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (!_client.IsConnected)
+                {
+                    try
+                    {
+                        var builder = new MqttClientOptionsBuilder()
+                            .WithTcpServer(_connection.Host, _connection.Port)
+                            .WithClientId(_connection.ClientId)
+                            .WithCleanSession(true)
+                            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+                            .WithProtocolVersion(_connection.UseMqtt5 ? MQTTnet.Formatter.MqttProtocolVersion.V500 : MQTTnet.Formatter.MqttProtocolVersion.V311);
+                        if (_connection.Username != null)
+                        {
+                            builder.WithCredentials(_connection.Username, _connection.Password);
+                        }
+
+                        if (_connection.UseTls)
+                        {
+                            builder.WithTlsOptions(o => o.UseTls());
+                        }
+
+                        if (_connection.WillTopic != null)
+                        {
+                            builder.WithWillTopic(_connection.WillTopic)
+                                .WithWillPayload(_connection.WillPayload ?? Array.Empty<byte>())
+                                .WithWillRetain(true)
+                                .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+                        }
+
+                        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                        attempt.CancelAfter(TimeSpan.FromSeconds(5));
+                        await _client.ConnectAsync(builder.Build(), attempt.Token);
+                        if (_connection.SubscribeTopic != null)
+                        {
+                            await _client.SubscribeAsync(_connection.SubscribeTopic, MqttQualityOfServiceLevel.AtLeastOnce, attempt.Token);
+                        }
+                    }
+                    catch (Exception) when (!stop.IsCancellationRequested)
+                    {
+                        // Broker away: try again shortly; the meter keeps everything on flash meanwhile.
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(_connection.ReconnectDelay, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        private async Task SendAsync(CancellationToken stop)
+        {
+            try
+            {
+                await foreach (var message in _outbox.Reader.ReadAllAsync(stop))
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            if (_client.IsConnected)
+                            {
+                                await _client.PublishAsync(message, stop);
+                                Interlocked.Increment(ref _sent);
+                                break;
+                            }
+                        }
+                        catch (Exception) when (!stop.IsCancellationRequested)
+                        {
+                            // Connection dropped mid-send: wait for the reconnection and send it again (at least once).
+                        }
+
+                        await Task.Delay(50, stop);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            try
+            {
+                await Task.WhenAll(_connector, _sender);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            if (_client.IsConnected)
+            {
+                try
+                {
+                    await _client.DisconnectAsync();
+                }
+                catch (Exception)
+                {
+                }
+            }
+
+            _client.Dispose();
+            _stop.Dispose();
+        }
+    }
+}
