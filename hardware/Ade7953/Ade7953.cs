@@ -48,6 +48,7 @@ namespace AssetMeter.Hardware.Ade7953
         private const int ConfigDefault = 0x8004;
         private const int Mask24 = 0xFFFFFF;
         private const int MaximumManaged = 20;
+        private const int AccumulationModeConfigurationBits = 0x3FF;
         private const long ConsistencyThresholdMilliwatts = (long)(Ade7953FrontEnd.NoLoadWatts * 1000.0 * NoLoadMarginFactor);
 
         private readonly IBusDevice _bus;
@@ -710,9 +711,15 @@ namespace AssetMeter.Hardware.Ade7953
             _managedCount++;
         }
 
-        // A register's value as the chip stores it: 24-bit registers in their 24 bits.
+        // A register's value as the chip stores it: 24-bit registers in their 24 bits, and of ACCMODE only the
+        // configuration bits [9:0] (bits 10 and up report the power sign and no-load state).
         private static int Masked(int address, int value)
         {
+            if (address == Ade7953Register.AccumulationMode)
+            {
+                return value & AccumulationModeConfigurationBits;
+            }
+
             int width = Ade7953Register.WidthBytes(address);
             return width == 4 ? value & Mask24 : value & ((1 << (8 * width)) - 1);
         }

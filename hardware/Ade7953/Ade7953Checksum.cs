@@ -13,8 +13,8 @@ namespace AssetMeter.Hardware.Ade7953
     /// final inversion; with all registers at their defaults the CRC is 0x48739163.</para>
     /// <para>What is assumed (not verified against silicon): the eight internal registers enter first (as the
     /// ADE7816 datasheet states for its checksum), then the Table 12 registers in the table's order, each with
-    /// its own width (8, 16 or 24 bits), least significant bit first; the datasheet's "g31 = 1" is a typo for
-    /// the implicit x^32 term (the ADE7880 datasheet omits it); the published default is taken with CONFIG at
+    /// its own width (8, 16 or 24 bits), least significant bit first; the generator is the IEEE 802.3 polynomial
+    /// G(x) the datasheet quotes (its coefficient list, Eq. 50, says g31 where G(x) has x^23); the published default is taken with CONFIG at
     /// 0x8104 (defaults plus CRC_ENABLE, the only state in which the CRC is computed). The bit count comes to
     /// 864, not the 1024 the datasheet states: Table 12 as printed cannot fill 1024 bits.</para>
     /// <para>How the expected value is computed: the LFSR is linear over GF(2), so
