@@ -213,7 +213,8 @@ namespace AssetMeter.Hardware.Ade7953
                 return IcStatus.Ok;
             }
 
-            // A second full pass recovers from a stray write (a garbled address) that hit a register no longer rewritten.
+            // A second full pass (with its own reset) recovers from a garbled reset write, or from a stray write
+            // (a garbled address) that hit a register the configuration does not rewrite.
             for (int pass = 0; pass < 2; pass++)
             {
                 status = ColdStart();
@@ -223,7 +224,7 @@ namespace AssetMeter.Hardware.Ade7953
                     return IcStatus.Ok;
                 }
 
-                if (status == IcStatus.NotResponding || status == IcStatus.BusError)
+                if (status == IcStatus.BusError)
                 {
                     return status;
                 }

@@ -72,6 +72,7 @@ namespace AssetMeter.Hardware.Emulation
         private int _lastDataWide;
         private bool _noLoad;
         private int _externalReference;
+        private bool _softwareReset;
 
         /// <summary>Creates a chip just powered up (it answers after <see cref="ResetSeconds"/>) measuring <paramref name="scenario"/>'s phase.</summary>
         public Ade7953Emulator(LoadScenario scenario, MetrologyErrorModel error, int seed = 1)
@@ -248,7 +249,11 @@ namespace AssetMeter.Hardware.Emulation
             Resets++;
             int unread = SignExtend24(_registers[0x31E] - _energyAtLastRead);
             LostWattHours += (unread + _carry) * WattHoursPerCount;
-            Plan?.Log(InjectedFault.ChipReset, Transactions, Now, Powered ? "reset to defaults" : "power lost");
+            if (!_softwareReset)
+            {
+                Plan?.Log(InjectedFault.ChipReset, Transactions, Now, $"reset to defaults, {unread} counts unread");
+            }
+
             LoadDefaults();
         }
 
@@ -320,7 +325,9 @@ namespace AssetMeter.Hardware.Emulation
 
             if (canonical == 0x102 && (value & 0x80) != 0)
             {
-                ResetToDefaults(); // SWRST
+                _softwareReset = true; // SWRST: asked for, not a fault
+                ResetToDefaults();
+                _softwareReset = false;
                 return;
             }
 
