@@ -860,7 +860,7 @@ namespace AssetMeter.Hardware.Ade7953
         }
 
         // Time-free plausibility: the loop reads about once a second, far slower than the register moves at 38 W
-        // (217 counts a second), so an unmoving register or one running against the power is a fault. The
+        // (207 counts a second), so an unmoving register or one running against the power is a fault. The
         // magnitude check (delta against maximum demand over elapsed time) belongs to the metrology core.
         private IcStatus CheckConsistency(int raw, long milliwatts)
         {
