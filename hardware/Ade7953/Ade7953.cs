@@ -40,7 +40,6 @@ namespace AssetMeter.Hardware.Ade7953
         /// <summary>CONFIG as written: HPF on, CRC on, communication locked to I2C (COMM_LOCK cleared), integrators off (CT).</summary>
         public const int ConfigValue = Ade7953Bits.HighPassFilter | Ade7953Bits.CrcEnable;
 
-        private const int Attempts = 3;
         private const int IdentityAttempts = 5;
         private const int IdentityRetryMilliseconds = 50;
         private const int ResetPollAttempts = 5;
@@ -48,22 +47,18 @@ namespace AssetMeter.Hardware.Ade7953
         private const int ConfigDefault = 0x8004;
         private const int Mask24 = 0xFFFFFF;
         private const int MaximumManaged = 20;
-        private const int AccumulationModeConfigurationBits = 0x3FF;
         private const long ConsistencyThresholdMilliwatts = (long)(Ade7953FrontEnd.NoLoadWatts * 1000.0 * NoLoadMarginFactor);
 
-        private readonly IBusDevice _bus;
         private readonly Ade7953Delay _delay;
         private readonly Ade7953EnergyMode _mode;
         private readonly EnergyScale _scale;
-        private readonly byte[] _tx = new byte[6];
-        private readonly byte[] _rx = new byte[4];
+        private readonly Ade7953Link _link;
         private readonly int[] _managedAddresses = new int[MaximumManaged];
         private readonly int[] _managedValues = new int[MaximumManaged];
 
         private int _managedCount;
         private CalibrationRecord _calibration;
-        private IcFault _fault;
-        private uint _expectedChecksum;
+                private uint _expectedChecksum;
         private bool _checksumLearned;
         private bool _started;
         private bool _recoveryPending;
@@ -98,13 +93,12 @@ namespace AssetMeter.Hardware.Ade7953
                 throw new ArgumentNullException("delay");
             }
 
-            _bus = bus;
+            _link = new Ade7953Link(bus);
             _delay = delay;
             _mode = mode;
             _scale = new EnergyScale(Ade7953FrontEnd.EnergyScaleNumerator, Ade7953FrontEnd.EnergyScaleDenominator);
             _calibration = calibration != null ? calibration : Ade7953Calibration.Nominal(0);
-            _fault.Register = -1;
-            BuildExpected(_calibration);
+                        BuildExpected(_calibration);
         }
 
         /// <summary>"ADE7953".</summary>
@@ -146,7 +140,7 @@ namespace AssetMeter.Hardware.Ade7953
         /// <summary>Details of the last failure, or of the last chip reset that <see cref="ReadEnergy"/> recovered from.</summary>
         public IcFault LastFault
         {
-            get { return _fault; }
+            get { return _link.Fault; }
         }
 
         /// <summary>How AENERGYA counts.</summary>
@@ -168,10 +162,16 @@ namespace AssetMeter.Hardware.Ade7953
         public int ChipResetsDetected { get; private set; }
 
         /// <summary>Reads and writes repeated because the chip's echo disagreed (a garbled transfer), since construction.</summary>
-        public int VerifyRetries { get; private set; }
+        public int VerifyRetries
+        {
+            get { return _link.VerifyRetries; }
+        }
 
         /// <summary>Bus transactions that failed (NACK, timeout), since construction.</summary>
-        public int BusErrors { get; private set; }
+        public int BusErrors
+        {
+            get { return _link.BusErrors; }
+        }
 
         /// <summary>The CRC the chip must hold for the configuration and calibration the driver wrote.</summary>
         public uint ExpectedChecksum
@@ -251,11 +251,11 @@ namespace AssetMeter.Hardware.Ade7953
             reading.ChipRestarted = false;
             if (!_started)
             {
-                return _fault.Set(IcStatus.NotResponding, -1, 0, 0);
+                return _link.Fault.Set(IcStatus.NotResponding, -1, 0, 0);
             }
 
             int status;
-            IcStatus result = ReadVerified(Ade7953Register.InterruptStatusA, out status);
+            IcStatus result = _link.Read(Ade7953Register.InterruptStatusA, out status);
             if (result != IcStatus.Ok)
             {
                 return result;
@@ -282,14 +282,14 @@ namespace AssetMeter.Hardware.Ade7953
             }
 
             int raw;
-            result = ReadVerified(Ade7953Register.ActiveEnergyA, out raw);
+            result = _link.Read(Ade7953Register.ActiveEnergyA, out raw);
             if (result != IcStatus.Ok)
             {
                 return result;
             }
 
             int power;
-            result = ReadVerified(Ade7953Register.ActivePowerA, out power);
+            result = _link.Read(Ade7953Register.ActivePowerA, out power);
             if (result != IcStatus.Ok)
             {
                 return result;
@@ -300,7 +300,7 @@ namespace AssetMeter.Hardware.Ade7953
             if (restarted)
             {
                 reading.ChipRestarted = true;
-                _fault.Set(IcStatus.ChipReset, Ade7953Register.InterruptStatusA, 0, status);
+                _link.Fault.Set(IcStatus.ChipReset, Ade7953Register.InterruptStatusA, 0, status);
             }
 
             return CheckConsistency(reading.NetRaw, reading.ActivePowerMilliwatts);
@@ -311,7 +311,7 @@ namespace AssetMeter.Hardware.Ade7953
         {
             if (!_started)
             {
-                return _fault.Set(IcStatus.NotResponding, -1, 0, 0);
+                return _link.Fault.Set(IcStatus.NotResponding, -1, 0, 0);
             }
 
             int voltage;
@@ -320,11 +320,11 @@ namespace AssetMeter.Hardware.Ade7953
             int powerFactor;
             int period;
             IcStatus result;
-            if ((result = ReadVerified(Ade7953Register.VoltageRms, out voltage)) != IcStatus.Ok
-                || (result = ReadVerified(Ade7953Register.CurrentRmsA, out current)) != IcStatus.Ok
-                || (result = ReadVerified(Ade7953Register.ActivePowerA, out power)) != IcStatus.Ok
-                || (result = ReadVerified(Ade7953Register.PowerFactorA, out powerFactor)) != IcStatus.Ok
-                || (result = ReadVerified(Ade7953Register.Period, out period)) != IcStatus.Ok)
+            if ((result = _link.Read(Ade7953Register.VoltageRms, out voltage)) != IcStatus.Ok
+                || (result = _link.Read(Ade7953Register.CurrentRmsA, out current)) != IcStatus.Ok
+                || (result = _link.Read(Ade7953Register.ActivePowerA, out power)) != IcStatus.Ok
+                || (result = _link.Read(Ade7953Register.PowerFactorA, out powerFactor)) != IcStatus.Ok
+                || (result = _link.Read(Ade7953Register.Period, out period)) != IcStatus.Ok)
             {
                 return result;
             }
@@ -355,11 +355,11 @@ namespace AssetMeter.Hardware.Ade7953
         {
             if (!_started)
             {
-                return _fault.Set(IcStatus.NotResponding, -1, 0, 0);
+                return _link.Fault.Set(IcStatus.NotResponding, -1, 0, 0);
             }
 
             int status;
-            IcStatus result = ReadVerified(Ade7953Register.InterruptStatusA, out status);
+            IcStatus result = _link.Read(Ade7953Register.InterruptStatusA, out status);
             if (result != IcStatus.Ok)
             {
                 return result;
@@ -373,18 +373,18 @@ namespace AssetMeter.Hardware.Ade7953
                     _recoveryPending = true;
                 }
 
-                return _fault.Set(IcStatus.ChipReset, Ade7953Register.InterruptStatusA, 0, status);
+                return _link.Fault.Set(IcStatus.ChipReset, Ade7953Register.InterruptStatusA, 0, status);
             }
 
             int setting;
-            result = ReadVerified(Ade7953Register.OptimumSetting, out setting);
+            result = _link.Read(Ade7953Register.OptimumSetting, out setting);
             if (result != IcStatus.Ok)
             {
                 return result;
             }
 
             int config;
-            result = ReadVerified(Ade7953Register.Config, out config);
+            result = _link.Read(Ade7953Register.Config, out config);
             if (result != IcStatus.Ok)
             {
                 return result;
@@ -395,7 +395,7 @@ namespace AssetMeter.Hardware.Ade7953
                 // Back to defaults without the RESET flag (a reset whose flag someone else cleared).
                 ChipResetsDetected++;
                 _recoveryPending = true;
-                return _fault.Set(IcStatus.ChipReset, Ade7953Register.Config, ConfigValue, config);
+                return _link.Fault.Set(IcStatus.ChipReset, Ade7953Register.Config, ConfigValue, config);
             }
 
             return VerifyConfiguration();
@@ -412,7 +412,7 @@ namespace AssetMeter.Hardware.Ade7953
             int badValue;
             if (!Ade7953Calibration.IsValid(record, out badRegister, out badValue))
             {
-                return _fault.Set(IcStatus.InvalidCalibration, badRegister, Ade7953Calibration.PartCode, badValue);
+                return _link.Fault.Set(IcStatus.InvalidCalibration, badRegister, Ade7953Calibration.PartCode, badValue);
             }
 
             if (!_started)
@@ -422,7 +422,7 @@ namespace AssetMeter.Hardware.Ade7953
                 return IcStatus.Ok;
             }
 
-            IcStatus result = WriteVerified(Ade7953Register.WriteProtect, 0);
+            IcStatus result = _link.Write(Ade7953Register.WriteProtect, 0);
             if (result == IcStatus.Ok)
             {
                 result = WriteCalibration(record);
@@ -430,7 +430,7 @@ namespace AssetMeter.Hardware.Ade7953
 
             if (result == IcStatus.Ok)
             {
-                result = WriteVerified(Ade7953Register.WriteProtect, Ade7953Bits.WriteProtectAll);
+                result = _link.Write(Ade7953Register.WriteProtect, Ade7953Bits.WriteProtectAll);
             }
 
             if (result == IcStatus.Ok)
@@ -476,9 +476,9 @@ namespace AssetMeter.Hardware.Ade7953
                 }
 
                 int version;
-                if (ReadRaw(Ade7953Register.Version, 1, out version) != BusStatus.Ok)
+                if (_link.ReadRaw(Ade7953Register.Version, 1, out version) != BusStatus.Ok)
                 {
-                    BusErrors++;
+                    _link.BusErrors++;
                     continue;
                 }
 
@@ -486,9 +486,9 @@ namespace AssetMeter.Hardware.Ade7953
                 int operation;
                 int address;
                 int echo;
-                if (ReadRaw(Ade7953Register.LastOperation, 1, out operation) == BusStatus.Ok
-                    && ReadRaw(Ade7953Register.LastAddress, 2, out address) == BusStatus.Ok
-                    && ReadRaw(Ade7953Register.LastData8, 1, out echo) == BusStatus.Ok
+                if (_link.ReadRaw(Ade7953Register.LastOperation, 1, out operation) == BusStatus.Ok
+                    && _link.ReadRaw(Ade7953Register.LastAddress, 2, out address) == BusStatus.Ok
+                    && _link.ReadRaw(Ade7953Register.LastData8, 1, out echo) == BusStatus.Ok
                     && operation == Ade7953Bits.LastOperationRead && address == Ade7953Register.Version && echo == version)
                 {
                     SiliconVersion = version;
@@ -496,28 +496,28 @@ namespace AssetMeter.Hardware.Ade7953
                 }
             }
 
-            return _fault.Set(IcStatus.NotResponding, Ade7953Register.Version, Ade7953Bits.LastOperationRead, -1);
+            return _link.Fault.Set(IcStatus.NotResponding, Ade7953Register.Version, Ade7953Bits.LastOperationRead, -1);
         }
 
         private bool IsAlreadyConfigured()
         {
-            IcFault saved = _fault;
+            IcFault saved = _link.Fault;
             int status;
-            bool configured = ReadVerified(Ade7953Register.InterruptStatusA, out status) == IcStatus.Ok
+            bool configured = _link.Read(Ade7953Register.InterruptStatusA, out status) == IcStatus.Ok
                 && (status & Ade7953Bits.ResetInterrupt) == 0
                 && VerifyConfiguration() == IcStatus.Ok;
-            _fault = saved;
+            _link.Fault = saved;
             return configured;
         }
 
         private IcStatus ColdStart()
         {
             // WRITE_PROTECT stays writable when set and would otherwise block the reset bit.
-            if (WriteRaw(Ade7953Register.WriteProtect, 1, 0) != BusStatus.Ok
-                || WriteRaw(Ade7953Register.Config, 2, ConfigDefault | Ade7953Bits.SoftwareReset) != BusStatus.Ok)
+            if (_link.WriteRaw(Ade7953Register.WriteProtect, 1, 0) != BusStatus.Ok
+                || _link.WriteRaw(Ade7953Register.Config, 2, ConfigDefault | Ade7953Bits.SoftwareReset) != BusStatus.Ok)
             {
-                BusErrors++;
-                return _fault.Set(IcStatus.BusError, Ade7953Register.Config, ConfigDefault | Ade7953Bits.SoftwareReset, -1);
+                _link.BusErrors++;
+                return _link.Fault.Set(IcStatus.BusError, Ade7953Register.Config, ConfigDefault | Ade7953Bits.SoftwareReset, -1);
             }
 
             _delay(ResetWaitMilliseconds);
@@ -530,13 +530,13 @@ namespace AssetMeter.Hardware.Ade7953
                 }
 
                 int status;
-                resetSeen = ReadVerified(Ade7953Register.InterruptStatusA, out status) == IcStatus.Ok
+                resetSeen = _link.Read(Ade7953Register.InterruptStatusA, out status) == IcStatus.Ok
                     && (status & Ade7953Bits.ResetInterrupt) != 0;
             }
 
             if (!resetSeen)
             {
-                return _fault.Set(IcStatus.NotResponding, Ade7953Register.InterruptStatusA, Ade7953Bits.ResetInterrupt, 0);
+                return _link.Fault.Set(IcStatus.NotResponding, Ade7953Register.InterruptStatusA, Ade7953Bits.ResetInterrupt, 0);
             }
 
             return Configure();
@@ -547,10 +547,10 @@ namespace AssetMeter.Hardware.Ade7953
         private IcStatus Configure()
         {
             int ignored;
-            if (ReadRaw(Ade7953Register.InterruptStatusAReset, 4, out ignored) != BusStatus.Ok)
+            if (_link.ReadRaw(Ade7953Register.InterruptStatusAReset, 4, out ignored) != BusStatus.Ok)
             {
-                BusErrors++;
-                return _fault.Set(IcStatus.BusError, Ade7953Register.InterruptStatusAReset, 0, -1);
+                _link.BusErrors++;
+                return _link.Fault.Set(IcStatus.BusError, Ade7953Register.InterruptStatusAReset, 0, -1);
             }
 
             IcStatus result = WriteOptimumSetting();
@@ -560,19 +560,19 @@ namespace AssetMeter.Hardware.Ade7953
             }
 
             int lineCycleMode = _mode == Ade7953EnergyMode.Accumulating ? 0 : Ade7953Bits.ReadWithReset;
-            if ((result = WriteVerified(Ade7953Register.WriteProtect, 0)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.LineCycleMode, lineCycleMode)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.VoltagePga, 0)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.CurrentPgaA, 0)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.CurrentPgaB, 0)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.Config, ConfigValue)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.NoLoadDisable, Ade7953Bits.NoLoadDisableAll)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.ActivePowerNoLoad, Ade7953FrontEnd.ActivePowerNoLoadValue)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.ReactivePowerNoLoad, Ade7953FrontEnd.ActivePowerNoLoadValue)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.NoLoadDisable, 0)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.AccumulationMode, 0)) != IcStatus.Ok
+            if ((result = _link.Write(Ade7953Register.WriteProtect, 0)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.LineCycleMode, lineCycleMode)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.VoltagePga, 0)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.CurrentPgaA, 0)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.CurrentPgaB, 0)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.Config, ConfigValue)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.NoLoadDisable, Ade7953Bits.NoLoadDisableAll)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.ActivePowerNoLoad, Ade7953FrontEnd.ActivePowerNoLoadValue)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.ReactivePowerNoLoad, Ade7953FrontEnd.ActivePowerNoLoadValue)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.NoLoadDisable, 0)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.AccumulationMode, 0)) != IcStatus.Ok
                 || (result = WriteCalibration(_calibration)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.WriteProtect, Ade7953Bits.WriteProtectAll)) != IcStatus.Ok)
+                || (result = _link.Write(Ade7953Register.WriteProtect, Ade7953Bits.WriteProtectAll)) != IcStatus.Ok)
             {
                 return result;
             }
@@ -584,16 +584,16 @@ namespace AssetMeter.Hardware.Ade7953
         private IcStatus WriteOptimumSetting()
         {
             int actual = -1;
-            for (int attempt = 0; attempt < Attempts; attempt++)
+            for (int attempt = 0; attempt < Ade7953Link.Attempts; attempt++)
             {
-                if (WriteRaw(Ade7953Register.OptimumSettingUnlock, 1, Ade7953Bits.OptimumSettingKey) != BusStatus.Ok
-                    || WriteRaw(Ade7953Register.OptimumSetting, 2, Ade7953Bits.OptimumSettingValue) != BusStatus.Ok)
+                if (_link.WriteRaw(Ade7953Register.OptimumSettingUnlock, 1, Ade7953Bits.OptimumSettingKey) != BusStatus.Ok
+                    || _link.WriteRaw(Ade7953Register.OptimumSetting, 2, Ade7953Bits.OptimumSettingValue) != BusStatus.Ok)
                 {
-                    BusErrors++;
-                    return _fault.Set(IcStatus.BusError, Ade7953Register.OptimumSetting, Ade7953Bits.OptimumSettingValue, -1);
+                    _link.BusErrors++;
+                    return _link.Fault.Set(IcStatus.BusError, Ade7953Register.OptimumSetting, Ade7953Bits.OptimumSettingValue, -1);
                 }
 
-                IcStatus result = ConfirmWrite(Ade7953Register.OptimumSetting, 2, Ade7953Bits.OptimumSettingValue, out actual);
+                IcStatus result = _link.ConfirmWrite(Ade7953Register.OptimumSetting, 2, Ade7953Bits.OptimumSettingValue, out actual);
                 if (result == IcStatus.Ok)
                 {
                     return IcStatus.Ok;
@@ -604,22 +604,22 @@ namespace AssetMeter.Hardware.Ade7953
                     return result;
                 }
 
-                VerifyRetries++;
+                _link.VerifyRetries++;
             }
 
-            return _fault.Set(IcStatus.VerifyFailed, Ade7953Register.OptimumSetting, Ade7953Bits.OptimumSettingValue, actual);
+            return _link.Fault.Set(IcStatus.VerifyFailed, Ade7953Register.OptimumSetting, Ade7953Bits.OptimumSettingValue, actual);
         }
 
         private IcStatus WriteCalibration(CalibrationRecord record)
         {
             int voltageGain = Ade7953Calibration.ValueOf(record, Ade7953Register.VoltageGain);
             IcStatus result;
-            if ((result = WriteVerified(Ade7953Register.CurrentGainA, Ade7953Calibration.ValueOf(record, Ade7953Register.CurrentGainA))) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.VoltageGain, voltageGain)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.VoltageGainB, voltageGain)) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.ActivePowerGainA, Ade7953Calibration.ValueOf(record, Ade7953Register.ActivePowerGainA))) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.PhaseCalibrationA, Ade7953Calibration.ValueOf(record, Ade7953Register.PhaseCalibrationA))) != IcStatus.Ok
-                || (result = WriteVerified(Ade7953Register.ActivePowerOffsetA, Ade7953Calibration.ValueOf(record, Ade7953Register.ActivePowerOffsetA))) != IcStatus.Ok)
+            if ((result = _link.Write(Ade7953Register.CurrentGainA, Ade7953Calibration.ValueOf(record, Ade7953Register.CurrentGainA))) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.VoltageGain, voltageGain)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.VoltageGainB, voltageGain)) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.ActivePowerGainA, Ade7953Calibration.ValueOf(record, Ade7953Register.ActivePowerGainA))) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.PhaseCalibrationA, Ade7953Calibration.ValueOf(record, Ade7953Register.PhaseCalibrationA))) != IcStatus.Ok
+                || (result = _link.Write(Ade7953Register.ActivePowerOffsetA, Ade7953Calibration.ValueOf(record, Ade7953Register.ActivePowerOffsetA))) != IcStatus.Ok)
             {
                 return result;
             }
@@ -634,19 +634,19 @@ namespace AssetMeter.Hardware.Ade7953
             int value;
             for (int i = 0; i < _managedCount; i++)
             {
-                result = ReadVerified(_managedAddresses[i], out value);
+                result = _link.Read(_managedAddresses[i], out value);
                 if (result != IcStatus.Ok)
                 {
                     return result;
                 }
 
-                if (Masked(_managedAddresses[i], value) != _managedValues[i])
+                if (Ade7953Link.Masked(_managedAddresses[i], value) != _managedValues[i])
                 {
-                    return _fault.Set(IcStatus.ChecksumMismatch, _managedAddresses[i], _managedValues[i], Masked(_managedAddresses[i], value));
+                    return _link.Fault.Set(IcStatus.ChecksumMismatch, _managedAddresses[i], _managedValues[i], Ade7953Link.Masked(_managedAddresses[i], value));
                 }
             }
 
-            result = ReadVerified(Ade7953Register.OptimumSetting, out value);
+            result = _link.Read(Ade7953Register.OptimumSetting, out value);
             if (result != IcStatus.Ok)
             {
                 return result;
@@ -654,10 +654,10 @@ namespace AssetMeter.Hardware.Ade7953
 
             if (value != Ade7953Bits.OptimumSettingValue)
             {
-                return _fault.Set(IcStatus.ChecksumMismatch, Ade7953Register.OptimumSetting, Ade7953Bits.OptimumSettingValue, value);
+                return _link.Fault.Set(IcStatus.ChecksumMismatch, Ade7953Register.OptimumSetting, Ade7953Bits.OptimumSettingValue, value);
             }
 
-            result = ReadVerified(Ade7953Register.Checksum, out value);
+            result = _link.Read(Ade7953Register.Checksum, out value);
             if (result != IcStatus.Ok)
             {
                 return result;
@@ -672,7 +672,7 @@ namespace AssetMeter.Hardware.Ade7953
 
             if (checksum != _expectedChecksum)
             {
-                return _fault.Set(IcStatus.ChecksumMismatch, Ade7953Register.Checksum, _expectedChecksum, checksum);
+                return _link.Fault.Set(IcStatus.ChecksumMismatch, Ade7953Register.Checksum, _expectedChecksum, checksum);
             }
 
             return IcStatus.Ok;
@@ -708,143 +708,8 @@ namespace AssetMeter.Hardware.Ade7953
         private void Expect(int address, int value)
         {
             _managedAddresses[_managedCount] = address;
-            _managedValues[_managedCount] = Masked(address, value);
+            _managedValues[_managedCount] = Ade7953Link.Masked(address, value);
             _managedCount++;
-        }
-
-        // A register's value as the chip stores it: 24-bit registers in their 24 bits, and of ACCMODE only the
-        // configuration bits [9:0] (bits 10 and up report the power sign and no-load state).
-        private static int Masked(int address, int value)
-        {
-            if (address == Ade7953Register.AccumulationMode)
-            {
-                return value & AccumulationModeConfigurationBits;
-            }
-
-            int width = Ade7953Register.WidthBytes(address);
-            return width == 4 ? value & Mask24 : value & ((1 << (8 * width)) - 1);
-        }
-
-        private IcStatus WriteVerified(int address, int value)
-        {
-            int width = Ade7953Register.WidthBytes(address);
-
-            // On the 32-bit view the upper byte carries the sign extension of bit 23.
-            int wire = width == 4 ? EnergyDeltaDecoder.SignExtend24(value) : Masked(address, value);
-            int actual = -1;
-            for (int attempt = 0; attempt < Attempts; attempt++)
-            {
-                if (WriteRaw(address, width, wire) != BusStatus.Ok)
-                {
-                    BusErrors++;
-                    return _fault.Set(IcStatus.BusError, address, wire, -1);
-                }
-
-                IcStatus result = ConfirmWrite(address, width, wire, out actual);
-                if (result == IcStatus.BusError)
-                {
-                    return result;
-                }
-
-                if (result == IcStatus.Ok)
-                {
-                    int back;
-                    result = ReadVerified(address, out back);
-                    if (result == IcStatus.BusError)
-                    {
-                        return result;
-                    }
-
-                    actual = back;
-                    if (result == IcStatus.Ok && Masked(address, back) == Masked(address, value))
-                    {
-                        return IcStatus.Ok;
-                    }
-                }
-
-                VerifyRetries++;
-            }
-
-            return _fault.Set(IcStatus.VerifyFailed, address, wire, actual);
-        }
-
-        // LAST_OP, LAST_ADD and LAST_RWDATA must show this write.
-        private IcStatus ConfirmWrite(int address, int width, int wire, out int echo)
-        {
-            int operation;
-            int lastAddress;
-            echo = -1;
-            if (ReadRaw(Ade7953Register.LastOperation, 1, out operation) != BusStatus.Ok
-                || ReadRaw(Ade7953Register.LastAddress, 2, out lastAddress) != BusStatus.Ok
-                || ReadRaw(Ade7953Register.LastDataFor(width), width, out echo) != BusStatus.Ok)
-            {
-                BusErrors++;
-                return _fault.Set(IcStatus.BusError, address, wire, -1);
-            }
-
-            return operation == Ade7953Bits.LastOperationWrite && lastAddress == address && echo == wire
-                ? IcStatus.Ok
-                : IcStatus.VerifyFailed;
-        }
-
-        private IcStatus ReadVerified(int address, out int value)
-        {
-            int width = Ade7953Register.WidthBytes(address);
-            int lastData = Ade7953Register.LastDataFor(width);
-            int echo = -1;
-            value = 0;
-            for (int attempt = 0; attempt < Attempts; attempt++)
-            {
-                int lastAddress;
-                if (ReadRaw(address, width, out value) != BusStatus.Ok
-                    || ReadRaw(Ade7953Register.LastAddress, 2, out lastAddress) != BusStatus.Ok
-                    || ReadRaw(lastData, width, out echo) != BusStatus.Ok)
-                {
-                    BusErrors++;
-                    return _fault.Set(IcStatus.BusError, address, 0, -1);
-                }
-
-                bool signExtended = width != 4 || address == Ade7953Register.Checksum || EnergyDeltaDecoder.SignExtend24(value) == value;
-                if (lastAddress == address && echo == value && signExtended)
-                {
-                    return IcStatus.Ok;
-                }
-
-                VerifyRetries++;
-            }
-
-            return _fault.Set(IcStatus.VerifyFailed, address, echo, value);
-        }
-
-        private BusStatus ReadRaw(int address, int width, out int value)
-        {
-            _tx[0] = (byte)(address >> 8);
-            _tx[1] = (byte)address;
-            value = 0;
-            BusStatus status = _bus.WriteRead(_tx, 0, 2, _rx, 0, width);
-            if (status != BusStatus.Ok)
-            {
-                return status;
-            }
-
-            for (int i = 0; i < width; i++)
-            {
-                value = (value << 8) | _rx[i];
-            }
-
-            return BusStatus.Ok;
-        }
-
-        private BusStatus WriteRaw(int address, int width, int value)
-        {
-            _tx[0] = (byte)(address >> 8);
-            _tx[1] = (byte)address;
-            for (int i = 0; i < width; i++)
-            {
-                _tx[2 + i] = (byte)(value >> (8 * (width - 1 - i)));
-            }
-
-            return _bus.Write(_tx, 0, 2 + width);
         }
 
         private static long Milliwatts(int activePower)
@@ -888,7 +753,7 @@ namespace AssetMeter.Hardware.Ade7953
             _contraryReads = contrary ? _contraryReads + 1 : 0;
             if (_unchangedReads >= StuckReadLimit || _contraryReads >= ContraryReadLimit)
             {
-                return _fault.Set(IcStatus.EnergyInconsistent, Ade7953Register.ActiveEnergyA, milliwatts, delta);
+                return _link.Fault.Set(IcStatus.EnergyInconsistent, Ade7953Register.ActiveEnergyA, milliwatts, delta);
             }
 
             return IcStatus.Ok;
