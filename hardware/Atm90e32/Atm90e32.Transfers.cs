@@ -69,6 +69,12 @@ namespace AssetMeter.Hardware.Atm90e32
                 {
                     if (_observations[j] == word)
                     {
+                        // More observations than the minimum means a word was damaged on the wire and outvoted.
+                        if (seen > 1)
+                        {
+                            _recovered++;
+                        }
+
                         value = word;
                         return IcStatus.Ok;
                     }
@@ -102,6 +108,11 @@ namespace AssetMeter.Hardware.Atm90e32
                 status = Establish(address, first, true, out value);
                 if (status == IcStatus.Ok)
                 {
+                    if (attempt > 0)
+                    {
+                        _recovered++;
+                    }
+
                     return status;
                 }
             }
@@ -147,6 +158,7 @@ namespace AssetMeter.Hardware.Atm90e32
                     return _fault.Set(status, address, marker, -1);
                 }
 
+                _recovered++;
                 if (last != marker)
                 {
                     value = last;
@@ -198,6 +210,11 @@ namespace AssetMeter.Hardware.Atm90e32
                 {
                     status = _fault.Set(IcStatus.VerifyFailed, address, value, stored);
                     continue;
+                }
+
+                if (attempt > 0)
+                {
+                    _recovered++;
                 }
 
                 return IcStatus.Ok;

@@ -51,6 +51,7 @@ namespace AssetMeter.Hardware.Atm90e32
         private int _expectedDigest;
         private int _pendingForward;
         private int _pendingReverse;
+        private int _recovered;
 
         /// <summary>
         /// Creates the driver. <paramref name="calibration"/> is the record in force (from storage), or null for
@@ -122,6 +123,15 @@ namespace AssetMeter.Hardware.Atm90e32
         public bool IsStarted
         {
             get { return _started; }
+        }
+
+        /// <summary>
+        /// Transfers the driver had to repeat or recover and then completed: words outvoted through LastSPIData,
+        /// writes repeated, bus failures retried. A health indicator for the event log; it only ever increases.
+        /// </summary>
+        public int RecoveredFaults
+        {
+            get { return _recovered; }
         }
 
         /// <summary>The CRCDigest the driver expects from what it wrote (our CRC model, see <see cref="Atm90e32Crc"/>).</summary>
