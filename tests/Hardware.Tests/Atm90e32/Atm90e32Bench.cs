@@ -87,7 +87,7 @@ namespace AssetMeter.Hardware.Tests.Atm90e32
     {
         private long _elapsedTicks;
 
-        public Atm90e32Bench(MetrologyErrorModel[]? errors = null, FaultPlan? plan = null, int seed = 1)
+        public Atm90e32Bench(MetrologyErrorModel[]? errors = null, FaultPlan? plan = null, int seed = 1, Func<IBusDevice, IBusDevice>? wrap = null)
         {
             Scenario = new LoadScenario(3);
             Plan = plan ?? new FaultPlan();
@@ -95,7 +95,7 @@ namespace AssetMeter.Hardware.Tests.Atm90e32
             FaultBus = new FaultInjectingBus(new SpyingChip(this), Plan, () => Chip.Now);
             Spy = new SpyBus(Chip, () => FaultBus.Transactions);
             Clock = new EmulatorClock(Chip);
-            Driver = new Driver(FaultBus, Clock, null);
+            Driver = new Driver(wrap == null ? FaultBus : wrap(FaultBus), Clock, null);
             Decoder = new EnergyDeltaDecoder(Driver.EnergyRegisterKind, Driver.Scale, EnergyDeltaDecoder.Type5MaximumDemandWatts);
             Import = new EnergyRegister(Driver.Scale, 0);
             Export = new EnergyRegister(Driver.Scale, 0);
