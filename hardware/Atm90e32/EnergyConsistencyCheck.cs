@@ -8,8 +8,8 @@ namespace AssetMeter.Hardware.Atm90e32
     /// or the same value, while tens of watts flow).
     /// </summary>
     /// <remarks>
-    /// Only steady intervals count: both power samples at least the floor (well above the no-load threshold),
-    /// of the same sign, and within an eighth of each other, so a load step or the no-load band cannot raise a
+    /// Only steady intervals count: at most a minute long, both power samples at least the floor (well above the
+    /// no-load threshold), of the same sign, and within an eighth of each other, so a load step or the no-load band cannot raise a
     /// false alarm. The expected energy of an interval is the mean of the two samples times its length. When
     /// the expected energy of the window reaches <see cref="WindowMicrowattHours"/> over at least two
     /// intervals, the window closes and is judged: the register energy must lie within a quarter of the expected
@@ -22,6 +22,9 @@ namespace AssetMeter.Hardware.Atm90e32
 
         /// <summary>Absolute slack of the judgement, µWh (16 counts at 3.125 mWh).</summary>
         public const long SlackMicrowattHours = 50000;
+
+        /// <summary>Longest interval judged, ticks (a minute): after a longer gap the power samples say little, and mW x ticks stays far from overflow.</summary>
+        public const long MaximumIntervalTicks = 600000000;
 
         // mW x ticks / 36,000,000 = µWh (3.6e10 ticks an hour, 1000 µWh a mWh).
         private const long MilliwattTicksPerMicrowattHour = 36000000;
@@ -73,7 +76,7 @@ namespace AssetMeter.Hardware.Atm90e32
             }
 
             long elapsed = ticks - _previousTicks;
-            if (elapsed > 0 && IsSteady(_previousMilliwatts, milliwatts))
+            if (elapsed > 0 && elapsed <= MaximumIntervalTicks && IsSteady(_previousMilliwatts, milliwatts))
             {
                 _expected += ((_previousMilliwatts + milliwatts) / 2) * elapsed / MilliwattTicksPerMicrowattHour;
                 _actual += netCounts * _scale.MicrowattHoursPerCountNumerator / _scale.MicrowattHoursPerCountDenominator;
