@@ -141,14 +141,21 @@ namespace AssetMeter.Hardware.Atm90e32
         }
 
         /// <summary>
-        /// Soft-resets the chip, recognises it by its reset values, opens configuration access, writes and
-        /// verifies every protected register (configuration, the calibration in force, unused calibration
-        /// registers as zero) and MeterEn, closes access and checks CRCErrStatus and CRCDigest.
+        /// Soft-resets the chip (after taking the counts a running chip still holds), recognises it by its reset
+        /// values, opens configuration access, writes and verifies every protected register (configuration, the
+        /// calibration in force, unused calibration registers as zero) and MeterEn, closes access and checks
+        /// CRCErrStatus and CRCDigest.
         /// </summary>
         /// <returns>Ok; BusError; NotResponding (reset values not found: absent or wrong chip); VerifyFailed;
         /// ChecksumMismatch; InvalidCalibration (the record in force is not usable).</returns>
         public IcStatus Start()
         {
+            if (_started)
+            {
+                // Restarting a running chip: take what its registers hold before the soft reset clears them.
+                HarvestEnergy();
+            }
+
             _started = false;
             _consistency.Reset();
             int bad;
@@ -605,6 +612,21 @@ namespace AssetMeter.Hardware.Atm90e32
             }
 
             return value == digest ? IcStatus.Ok : _fault.Set(IcStatus.ChecksumMismatch, Atm90e32Register.CRCDigest, digest, value);
+        }
+
+        /// <summary>Moves the counts in the total energy registers into the held counts (best effort: a failure loses only what it logs).</summary>
+        private void HarvestEnergy()
+        {
+            int counts;
+            if (ReadClearOnRead(Atm90e32Register.APenergyT, out counts) == IcStatus.Ok)
+            {
+                _pendingForward += counts;
+            }
+
+            if (ReadClearOnRead(Atm90e32Register.ANenergyT, out counts) == IcStatus.Ok)
+            {
+                _pendingReverse += counts;
+            }
         }
 
         /// <summary>Hands the held counts to the reading; a register delta never exceeds 16 bits, the rest waits.</summary>

@@ -194,6 +194,21 @@ namespace AssetMeter.Hardware.Tests.Atm90e32
         }
 
         [TestMethod]
+        public void RestartingARunningChipKeepsTheCountsItHeld()
+        {
+            var bench = Running();
+            bench.Chip.Advance(0.7);
+            double beforeStart = bench.TrueImportMicrowattHours;
+
+            Assert.AreEqual(IcStatus.Ok, bench.Start(), "for example after ChecksumMismatch");
+
+            double lost = bench.TrueImportMicrowattHours - beforeStart;
+            Assert.IsTrue(lost < 20 * bench.CountMicrowattHours, "only the few milliseconds of the soft reset were not metered");
+            bench.Run(10);
+            Atm90e32EnergyTests.AssertCounted(bench.TrueImportMicrowattHours - lost, bench.Import.MicrowattHours, bench);
+        }
+
+        [TestMethod]
         public void APowerCycleLosesOnlyTheUnreadEnergyAndWhatFlowedBeforeTheRestart()
         {
             var bench = Running();
