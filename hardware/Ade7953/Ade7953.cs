@@ -49,7 +49,7 @@ namespace AssetMeter.Hardware.Ade7953
         private const int MaximumManaged = 20;
         private const long ConsistencyThresholdMilliwatts = (long)(Ade7953FrontEnd.NoLoadWatts * 1000.0 * NoLoadMarginFactor);
 
-        private readonly Ade7953Delay _delay;
+        private readonly IDriverClock _clock;
         private readonly Ade7953EnergyMode _mode;
         private readonly EnergyScale _scale;
         private readonly Ade7953Link _link;
@@ -69,32 +69,32 @@ namespace AssetMeter.Hardware.Ade7953
 
         /// <summary>Creates a driver in accumulating mode with the nominal calibration.</summary>
         /// <param name="bus">The chip on its I2C bus (address 0x38); not disposed by the driver.</param>
-        /// <param name="delay">How the shell waits (see <see cref="Ade7953Delay"/>).</param>
-        public Ade7953(IBusDevice bus, Ade7953Delay delay)
-            : this(bus, delay, null, Ade7953EnergyMode.Accumulating)
+        /// <param name="clock">How the shell waits (100 ms after a software reset, datasheet p. 18); see <see cref="IDriverClock"/>.</param>
+        public Ade7953(IBusDevice bus, IDriverClock clock)
+            : this(bus, clock, null, Ade7953EnergyMode.Accumulating)
         {
         }
 
         /// <summary>Creates a driver.</summary>
         /// <param name="bus">The chip on its I2C bus (address 0x38); not disposed by the driver.</param>
-        /// <param name="delay">How the shell waits (see <see cref="Ade7953Delay"/>).</param>
+        /// <param name="clock">How the shell waits (100 ms after a software reset, datasheet p. 18); see <see cref="IDriverClock"/>.</param>
         /// <param name="calibration">The stored calibration to put in force at <see cref="Start"/>, or null for nominal.</param>
         /// <param name="mode">How AENERGYA counts; <see cref="Ade7953EnergyMode.Accumulating"/> for settlement.</param>
-        /// <exception cref="ArgumentNullException">bus or delay is null.</exception>
-        public Ade7953(IBusDevice bus, Ade7953Delay delay, CalibrationRecord calibration, Ade7953EnergyMode mode)
+        /// <exception cref="ArgumentNullException">bus or clock is null.</exception>
+        public Ade7953(IBusDevice bus, IDriverClock clock, CalibrationRecord calibration, Ade7953EnergyMode mode)
         {
             if (bus == null)
             {
                 throw new ArgumentNullException("bus");
             }
 
-            if (delay == null)
+            if (clock == null)
             {
-                throw new ArgumentNullException("delay");
+                throw new ArgumentNullException("clock");
             }
 
             _link = new Ade7953Link(bus);
-            _delay = delay;
+            _clock = clock;
             _mode = mode;
             _scale = new EnergyScale(Ade7953FrontEnd.EnergyScaleNumerator, Ade7953FrontEnd.EnergyScaleDenominator);
             _calibration = calibration != null ? calibration : Ade7953Calibration.Nominal(0);
@@ -472,7 +472,7 @@ namespace AssetMeter.Hardware.Ade7953
             {
                 if (attempt > 0)
                 {
-                    _delay(IdentityRetryMilliseconds);
+                    _clock.Sleep(IdentityRetryMilliseconds);
                 }
 
                 int version;
@@ -520,13 +520,13 @@ namespace AssetMeter.Hardware.Ade7953
                 return _link.Fault.Set(IcStatus.BusError, Ade7953Register.Config, ConfigDefault | Ade7953Bits.SoftwareReset, -1);
             }
 
-            _delay(ResetWaitMilliseconds);
+            _clock.Sleep(ResetWaitMilliseconds);
             bool resetSeen = false;
             for (int attempt = 0; attempt < ResetPollAttempts && !resetSeen; attempt++)
             {
                 if (attempt > 0)
                 {
-                    _delay(ResetPollMilliseconds);
+                    _clock.Sleep(ResetPollMilliseconds);
                 }
 
                 int status;

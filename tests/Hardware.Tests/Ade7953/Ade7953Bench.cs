@@ -28,7 +28,8 @@ namespace AssetMeter.Hardware.Tests
             Chip = new Ade7953Emulator(Scenario, error ?? MetrologyErrorModel.Ideal, seed) { Plan = plan };
             Plan = plan;
             Bus = plan == null ? Chip : new FaultInjectingBus(Chip, plan, () => Chip.Now);
-            Driver = new Ade7953(Bus, Wait, calibration, mode);
+            Clock = new EmulatorDriverClock(Chip);
+            Driver = new Ade7953(Bus, Clock, calibration, mode);
             Decoder = new EnergyDeltaDecoder(Driver.EnergyRegisterKind, Driver.Scale, EnergyDeltaDecoder.Type5MaximumDemandWatts);
             Import = new EnergyRegister(Driver.Scale, 0);
             Export = new EnergyRegister(Driver.Scale, 0);
@@ -74,7 +75,8 @@ namespace AssetMeter.Hardware.Tests
         public static double CountWattHours =>
             (double)Ade7953FrontEnd.EnergyScaleNumerator / Ade7953FrontEnd.EnergyScaleDenominator / 1e6;
 
-        public void Wait(int milliseconds) => Chip.Advance(milliseconds / 1000.0);
+        /// <summary>The shell's clock: waiting advances the emulator.</summary>
+        public EmulatorDriverClock Clock { get; }
 
         public IcStatus Start()
         {

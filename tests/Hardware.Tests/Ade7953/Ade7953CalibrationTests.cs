@@ -15,7 +15,7 @@ namespace AssetMeter.Hardware.Tests
         public void Corrections_map_onto_AWGAIN_PHCALA_and_AWATTOS()
         {
             var correction = new CalibrationCorrection { GainFactor = 1.0 / 1.05, PhaseDegrees = -2.0, OffsetWatts = -1.5 };
-            var driver = new Ade7953(new Ade7953Emulator(new LoadScenario(1), MetrologyErrorModel.Ideal), _ => { });
+            var driver = new Ade7953(new Ade7953Emulator(new LoadScenario(1), MetrologyErrorModel.Ideal), ImmediateDriverClock.Instance);
 
             var record = driver.Corrected(Ade7953Calibration.Nominal(7), 0, correction);
 
@@ -67,7 +67,7 @@ namespace AssetMeter.Hardware.Tests
             // After a power cycle the restored record goes back on the chip at start.
             bench.Chip.PowerDown();
             bench.Chip.PowerUp();
-            var driver = new Ade7953(bench.Chip, bench.Wait, restored, Ade7953EnergyMode.Accumulating);
+            var driver = new Ade7953(bench.Chip, bench.Clock, restored, Ade7953EnergyMode.Accumulating);
             bench.Chip.Advance(0.1);
             Assert.AreEqual(IcStatus.Ok, driver.Start());
             Assert.AreEqual(Ade7953Calibration.ValueOf(record, Ade7953Register.PhaseCalibrationA), bench.Chip.Peek(Ade7953Register.PhaseCalibrationA));

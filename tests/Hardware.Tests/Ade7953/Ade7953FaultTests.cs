@@ -81,7 +81,7 @@ namespace AssetMeter.Hardware.Tests
             // A dry run finds which bus transactions of Start are writes; each caught flip then adds four
             // transactions (the write again and its three echo reads) before the next write.
             var dry = new RecordingBus(new Ade7953Emulator(new LoadScenario(1), MetrologyErrorModel.Ideal));
-            var dryDriver = new Ade7953(dry, ms => dry.Chip.Advance(ms / 1000.0));
+            var dryDriver = new Ade7953(dry, new EmulatorDriverClock(dry.Chip));
             dry.Chip.Advance(0.1);
             Assert.AreEqual(IcStatus.Ok, dryDriver.Start());
             int[] flipped = { 5, 9, 13, 16, 20 }; // of the 22 writes; the first four are the reset and 0x120

@@ -39,7 +39,7 @@ namespace AssetMeter.Hardware.Tests
         [TestMethod]
         public void Start_answers_NotResponding_when_nothing_acknowledges()
         {
-            var driver = new Ade7953(new SilentBus(BusStatus.NotAcknowledged), _ => { });
+            var driver = new Ade7953(new SilentBus(BusStatus.NotAcknowledged), ImmediateDriverClock.Instance);
 
             Assert.AreEqual(IcStatus.NotResponding, driver.Start());
             Assert.AreEqual(IcStatus.NotResponding, driver.LastFault.Status);
@@ -50,7 +50,7 @@ namespace AssetMeter.Hardware.Tests
         public void Start_answers_NotResponding_for_a_device_that_is_not_an_ADE7953()
         {
             // Something else at 0x38 that acknowledges and returns the same bytes whatever is asked.
-            var driver = new Ade7953(new SilentBus(BusStatus.Ok), _ => { });
+            var driver = new Ade7953(new SilentBus(BusStatus.Ok), ImmediateDriverClock.Instance);
 
             Assert.AreEqual(IcStatus.NotResponding, driver.Start());
             Assert.AreEqual(IcStatus.NotResponding, driver.ReadEnergy(new EnergyReading()), "no reading before a successful start");
@@ -110,7 +110,7 @@ namespace AssetMeter.Hardware.Tests
             int resets = bench.Chip.Resets;
 
             // The microcontroller restarts; the chip does not.
-            var rebooted = new Ade7953(bench.Chip, bench.Wait);
+            var rebooted = new Ade7953(bench.Chip, bench.Clock);
             Assert.AreEqual(IcStatus.Ok, rebooted.Start());
 
             Assert.IsTrue(rebooted.LastStartWasWarm);
@@ -126,7 +126,7 @@ namespace AssetMeter.Hardware.Tests
             var other = Ade7953Calibration.Nominal(1);
             other.Set(Ade7953Register.ActivePowerGainA, 0x410000);
 
-            var rebooted = new Ade7953(bench.Chip, bench.Wait, other, Ade7953EnergyMode.Accumulating);
+            var rebooted = new Ade7953(bench.Chip, bench.Clock, other, Ade7953EnergyMode.Accumulating);
             Assert.AreEqual(IcStatus.Ok, rebooted.Start());
 
             Assert.IsFalse(rebooted.LastStartWasWarm);
@@ -166,7 +166,7 @@ namespace AssetMeter.Hardware.Tests
         [TestMethod]
         public void The_energy_scale_matches_the_emulated_front_end_and_allows_one_second_polling_at_100_kW()
         {
-            var scale = new Ade7953(new SilentBus(BusStatus.Ok), _ => { }).Scale;
+            var scale = new Ade7953(new SilentBus(BusStatus.Ok), ImmediateDriverClock.Instance).Scale;
             double microwattHours = (double)scale.MicrowattHoursPerCountNumerator / scale.MicrowattHoursPerCountDenominator;
 
             Assert.AreEqual(Ade7953Emulator.WattHoursPerCount * 1e6, microwattHours, 1e-9);

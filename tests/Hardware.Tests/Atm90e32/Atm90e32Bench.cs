@@ -9,27 +9,6 @@ using Driver = AssetMeter.Hardware.Atm90e32.Atm90e32;
 
 namespace AssetMeter.Hardware.Tests.Atm90e32
 {
-    /// <summary>The shell's clock, over the emulator's simulated time: waiting advances the chip.</summary>
-    internal sealed class EmulatorClock : IDriverClock
-    {
-        private readonly EmulatedMeteringChip _chip;
-
-        public EmulatorClock(EmulatedMeteringChip chip) => _chip = chip;
-
-        /// <summary>When false, Sleep returns at once (a shell that forgets to wait).</summary>
-        public bool Waits { get; set; } = true;
-
-        public long MonotonicTicks => (long)Math.Round(_chip.Now * 10_000_000.0);
-
-        public void Sleep(int milliseconds)
-        {
-            if (Waits)
-            {
-                _chip.Advance(milliseconds / 1000.0);
-            }
-        }
-    }
-
     /// <summary>One SPI frame as the chip saw it.</summary>
     internal readonly record struct Frame(long Transaction, bool IsRead, int Address, int Data);
 
@@ -94,7 +73,7 @@ namespace AssetMeter.Hardware.Tests.Atm90e32
             Chip = new Atm90e32Emulator(Scenario, errors ?? new[] { MetrologyErrorModel.Ideal, MetrologyErrorModel.Ideal, MetrologyErrorModel.Ideal }, seed, Plan);
             FaultBus = new FaultInjectingBus(new SpyingChip(this), Plan, () => Chip.Now);
             Spy = new SpyBus(Chip, () => FaultBus.Transactions);
-            Clock = new EmulatorClock(Chip);
+            Clock = new EmulatorDriverClock(Chip);
             Driver = new Driver(wrap == null ? FaultBus : wrap(FaultBus), Clock, null);
             Decoder = new EnergyDeltaDecoder(Driver.EnergyRegisterKind, Driver.Scale, EnergyDeltaDecoder.Type5MaximumDemandWatts);
             Import = new EnergyRegister(Driver.Scale, 0);
@@ -111,7 +90,7 @@ namespace AssetMeter.Hardware.Tests.Atm90e32
 
         public SpyBus Spy { get; }
 
-        public EmulatorClock Clock { get; }
+        public EmulatorDriverClock Clock { get; }
 
         public Driver Driver { get; }
 

@@ -81,7 +81,7 @@ namespace AssetMeter.Hardware.Tests.Atm90e32
         public void AnAbsentChipIsNotResponding()
         {
             var chip = Atm90e32Emulator.Ideal(new LoadScenario(3));
-            var driver = new Driver(new FloatingBus(0xFF), new EmulatorClock(chip), null);
+            var driver = new Driver(new FloatingBus(0xFF), new EmulatorDriverClock(chip), null);
 
             Assert.AreEqual(IcStatus.NotResponding, driver.Start());
             Assert.AreEqual(Atm90e32Register.PLconstH, driver.LastFault.Register);
@@ -93,7 +93,7 @@ namespace AssetMeter.Hardware.Tests.Atm90e32
         public void AnotherChipThatAnswersButHasOtherResetValuesIsNotResponding()
         {
             var chip = Atm90e32Emulator.Ideal(new LoadScenario(3));
-            var driver = new Driver(new OtherChip(), new EmulatorClock(chip), null);
+            var driver = new Driver(new OtherChip(), new EmulatorDriverClock(chip), null);
 
             Assert.AreEqual(IcStatus.NotResponding, driver.Start());
             Assert.AreEqual(Atm90e32Register.PLconstH, driver.LastFault.Register);
@@ -103,7 +103,7 @@ namespace AssetMeter.Hardware.Tests.Atm90e32
         public void ABusThatAlwaysFailsIsABusError()
         {
             var chip = Atm90e32Emulator.Ideal(new LoadScenario(3));
-            var driver = new Driver(new FailingBus(), new EmulatorClock(chip), null);
+            var driver = new Driver(new FailingBus(), new EmulatorDriverClock(chip), null);
 
             Assert.AreEqual(IcStatus.BusError, driver.Start());
             Assert.AreEqual(IcStatus.BusError, driver.LastFault.Status);

@@ -1,4 +1,4 @@
-namespace AssetMeter.Hardware.Atm90e32
+namespace AssetMeter.Hardware.Metering
 {
     /// <summary>
     /// Time as the shell gives it to the driver: a monotonic tick count and a way to wait. The driver owns no
