@@ -37,6 +37,11 @@ namespace AssetMeter.Hardware.Emulation
     public static class Atm90e32RegisterTable
     {
         private static readonly Atm90e32RegisterInfo[] ByAddress = Build();
+
+        // Declared here, before the index built from it: static initialisers run in text order.
+        /// <summary>Every defined register, in address order (an array, so walking it allocates nothing).</summary>
+        public static Atm90e32RegisterInfo[] All { get; } = Defined();
+
         private static readonly Dictionary<string, int> ByMnemonic = Index();
 
         /// <summary>The entry at <paramref name="address"/> (Access None when there is no register).</summary>
@@ -45,19 +50,18 @@ namespace AssetMeter.Hardware.Emulation
         /// <summary>The address of a register by its datasheet mnemonic.</summary>
         public static int AddressOf(string mnemonic) => ByMnemonic[mnemonic];
 
-        /// <summary>Every defined register, in address order.</summary>
-        public static IEnumerable<Atm90e32RegisterInfo> All
+        private static Atm90e32RegisterInfo[] Defined()
         {
-            get
+            var defined = new List<Atm90e32RegisterInfo>();
+            foreach (var info in ByAddress)
             {
-                foreach (var info in ByAddress)
+                if (info.Access != Atm90e32Access.None)
                 {
-                    if (info.Access != Atm90e32Access.None)
-                    {
-                        yield return info;
-                    }
+                    defined.Add(info);
                 }
             }
+
+            return defined.ToArray();
         }
 
         private static Dictionary<string, int> Index()
