@@ -68,6 +68,9 @@ namespace AssetMeter.Hardware.Atecc608
         /// <summary>tWHI, 1.5 ms after the wake pulse, rounded up to whole milliseconds.</summary>
         private const int WakeDelayMilliseconds = 2;
 
+        /// <summary>Index of the first data byte in the write: word address, count, opcode, param1, param2 (2).</summary>
+        private const int PacketDataIndex = 6;
+
         /// <summary>Interval between polls of a busy chip.</summary>
         private const int PollIntervalMilliseconds = 2;
 
@@ -422,7 +425,7 @@ namespace AssetMeter.Hardware.Atecc608
                 if (status == Atecc608Status.Ok)
                 {
                     // Data: signature then public key, written straight into the packet (no intermediate copy).
-                    int data = 1 + 6;
+                    int data = PacketDataIndex;
                     Array.Copy(signature, signatureOffset, _command, data, SignatureLength);
                     Array.Copy(publicKey, publicKeyOffset, _command, data + SignatureLength, PublicKeyLength);
                     status = ExecutePrepared(Atecc608Command.OpVerify, Atecc608Command.VerifyExternalFromMessageDigestBuffer, Atecc608Command.VerifyKeyP256, SignatureLength + PublicKeyLength, 0);
@@ -472,14 +475,17 @@ namespace AssetMeter.Hardware.Atecc608
 
                 _delay(WakeDelayMilliseconds);
                 BusStatus read = _device.Read(_response, 0, Atecc608Command.StatusResponseLength);
-                if (read == BusStatus.Ok && _response[0] == 0x04 && Atecc608Crc.Check(_response, 0, 4))
+                if (read == BusStatus.Ok && _response[0] == 0x04)
                 {
-                    if (_response[1] == 0x11)
+                    bool crcGood = Atecc608Crc.Check(_response, 0, 4);
+                    if (_response[1] == 0x11 && crcGood)
                     {
                         return Atecc608Status.Ok;
                     }
 
-                    if (_response[1] == 0x07)
+                    // Self-test failure: 04 07 with its CRC (40 C2), or 04 07 C4 40, the bytes CryptoAuthLib's
+                    // hal_check_wake compares against (not a valid CRC; which one the chip sends is unverified).
+                    if (_response[1] == 0x07 && (crcGood || (_response[2] == 0xC4 && _response[3] == 0x40)))
                     {
                         LastChipStatus = 0x07;
                         return Atecc608Status.SelfTestFailed;
@@ -508,14 +514,14 @@ namespace AssetMeter.Hardware.Atecc608
         {
             if (dataLength > 0)
             {
-                Array.Copy(data, dataOffset, _command, 1 + 6, dataLength);
+                Array.Copy(data, dataOffset, _command, PacketDataIndex, dataLength);
             }
 
             return ExecutePrepared(opcode, param1, param2, dataLength, expectedDataLength);
         }
 
         /// <summary>
-        /// Sends the command whose data is already at _command[7..] and reads its response into _response.
+        /// Sends the command whose data is already at _command[6..] and reads its response into _response.
         /// <paramref name="expectedDataLength"/> 0 means a status response (4 bytes) with status 0x00 is expected.
         /// </summary>
         private Atecc608Status ExecutePrepared(byte opcode, int param1, int param2, int dataLength, int expectedDataLength)

@@ -8,8 +8,8 @@ namespace AssetMeter.Hardware.Atecc608
     /// <remarks>
     /// Written from the definition in Microchip CryptoAuthLib (lib/calib/calib_command.c, atCRC) and the Linux
     /// atmel-i2c driver's description ("CRC polynomial is 0x8005 and the initial register value should be zero").
-    /// Known answers: the wake response 04 11 ends in 33 43 and the self-test failure response 04 07 in C4 40
-    /// (CryptoAuthLib lib/hal/atca_hal.c, hal_check_wake); see tests/Hardware.Tests/Atecc608/Atecc608CrcTests.cs.
+    /// Known answers: the wake response 04 11 ends in 33 43 (CryptoAuthLib lib/hal/atca_hal.c, hal_check_wake), the
+    /// Info command 07 30 00 00 00 in 03 5D, and more in tests/Hardware.Tests/Atecc608/Atecc608CrcTests.cs.
     /// In catalogue terms it is CRC-16/ARC's register with reflected input but unreflected output.
     /// </remarks>
     public static class Atecc608Crc
