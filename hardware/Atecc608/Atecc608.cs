@@ -151,8 +151,8 @@ namespace AssetMeter.Hardware.Atecc608
 
         /// <summary>
         /// Reads the 9-byte serial number (configuration bytes 0–3 and 8–12) into <paramref name="serialNumber"/> at
-        /// <paramref name="offset"/>. It starts 01 23 and ends EE on every ATECC device, so the 6 bytes between make
-        /// it unique; it is the chip's identity in the collector's key registry.
+        /// <paramref name="offset"/>. Its first two bytes are always 01 23 (Microchip's Trust&amp;GO data sheet); the rest is
+        /// unique per chip, which makes it the chip's identity in the collector's key registry.
         /// </summary>
         public Atecc608Status ReadSerialNumber(byte[] serialNumber, int offset)
         {
