@@ -1,5 +1,6 @@
 using System;
 using AssetMeter.Hardware.Bus;
+using AssetMeter.Hardware.Metering;
 
 namespace AssetMeter.Hardware.Atecc608
 {
@@ -76,16 +77,16 @@ namespace AssetMeter.Hardware.Atecc608
 
         private readonly IBusDevice _device;
         private readonly IAtecc608Wake _wake;
-        private readonly Atecc608Delay _delay;
+        private readonly IDriverClock _clock;
         private readonly byte[] _command = new byte[1 + Atecc608Command.MaxCommandLength];
         private readonly byte[] _response = new byte[Atecc608Command.MaxResponseLength];
         private readonly byte[] _control = new byte[1];
 
         /// <summary>
         /// A driver for the chip at <paramref name="device"/> (opened at its address: <see cref="DefaultAddress"/>,
-        /// <see cref="TrustAndGoAddress"/>, ...), woken by <paramref name="wake"/>, waiting with <paramref name="delay"/>.
+        /// <see cref="TrustAndGoAddress"/>, ...), woken by <paramref name="wake"/>, waiting with <paramref name="clock"/>.
         /// </summary>
-        public Atecc608(IBusDevice device, IAtecc608Wake wake, Atecc608Delay delay)
+        public Atecc608(IBusDevice device, IAtecc608Wake wake, IDriverClock clock)
         {
             if (device == null)
             {
@@ -97,14 +98,14 @@ namespace AssetMeter.Hardware.Atecc608
                 throw new ArgumentNullException("wake");
             }
 
-            if (delay == null)
+            if (clock == null)
             {
-                throw new ArgumentNullException("delay");
+                throw new ArgumentNullException("clock");
             }
 
             _device = device;
             _wake = wake;
-            _delay = delay;
+            _clock = clock;
         }
 
         /// <summary>Outcome of the last operation.</summary>
@@ -473,7 +474,7 @@ namespace AssetMeter.Hardware.Atecc608
                     LastBusStatus = pulse;
                 }
 
-                _delay(WakeDelayMilliseconds);
+                _clock.Sleep(WakeDelayMilliseconds);
                 BusStatus read = _device.Read(_response, 0, Atecc608Command.StatusResponseLength);
                 if (read == BusStatus.Ok && _response[0] == 0x04)
                 {
@@ -545,7 +546,7 @@ namespace AssetMeter.Hardware.Atecc608
             // The chip does not acknowledge its address while it executes: wait its execution time, then poll.
             int waited = Atecc608Command.FirstPollMilliseconds(opcode);
             int limit = Atecc608Command.LastPollMilliseconds(opcode);
-            _delay(waited);
+            _clock.Sleep(waited);
             while (true)
             {
                 bus = _device.Read(_response, 0, 1);
@@ -566,7 +567,7 @@ namespace AssetMeter.Hardware.Atecc608
                     return Atecc608Status.Timeout;
                 }
 
-                _delay(PollIntervalMilliseconds);
+                _clock.Sleep(PollIntervalMilliseconds);
                 waited += PollIntervalMilliseconds;
             }
 

@@ -2,6 +2,7 @@ using System;
 using System.Security.Cryptography;
 using AssetMeter.Hardware.Atecc608;
 using AssetMeter.Hardware.Bus;
+using AssetMeter.Hardware.Metering;
 
 namespace AssetMeter.Hardware.Emulation
 {
@@ -110,7 +111,7 @@ namespace AssetMeter.Hardware.Emulation
 
             _config[LockConfigByte] = configLocked ? (byte)0x00 : Atecc608UnlockedByte;
             _config[LockValueByte] = dataLocked ? (byte)0x00 : Atecc608UnlockedByte;
-            Delay = AdvanceMilliseconds;
+            Delay = new SimulatedWait(this);
             GeneralCall = new GeneralCallDevice(this);
         }
 
@@ -135,8 +136,8 @@ namespace AssetMeter.Hardware.Emulation
             return chip;
         }
 
-        /// <summary>The shell's wait as the driver takes it: advances simulated time.</summary>
-        public Atecc608Delay Delay { get; }
+        /// <summary>The shell's clock as the driver takes it: waiting advances the chip's simulated time.</summary>
+        public IDriverClock Delay { get; }
 
         /// <summary>The I2C general-call address (0x00) on the chip's bus: a write there at 100 kHz wakes the chip.</summary>
         public IBusDevice GeneralCall { get; }
@@ -738,6 +739,18 @@ namespace AssetMeter.Hardware.Emulation
 
             public BusStatus WriteRead(byte[] writeBuffer, int writeOffset, int writeCount, byte[] readBuffer, int readOffset, int readCount) =>
                 Write(writeBuffer, writeOffset, writeCount);
+        }
+
+        /// <summary>The driver's clock over the emulator's simulated time.</summary>
+        private sealed class SimulatedWait : IDriverClock
+        {
+            private readonly Atecc608Emulator _chip;
+
+            public SimulatedWait(Atecc608Emulator chip) => _chip = chip;
+
+            public long MonotonicTicks => _chip.NowMicroseconds * 10;
+
+            public void Sleep(int milliseconds) => _chip.AdvanceMilliseconds(milliseconds);
         }
     }
 }

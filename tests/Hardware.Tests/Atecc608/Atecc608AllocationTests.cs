@@ -1,5 +1,6 @@
 using System;
 using AssetMeter.Hardware.Bus;
+using AssetMeter.Hardware.Metering;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace AssetMeter.Hardware.Tests
@@ -17,7 +18,7 @@ namespace AssetMeter.Hardware.Tests
         public void Signing_and_verifying_allocate_nothing_after_warm_up()
         {
             var chip = new ReplayingChip();
-            var driver = new Atecc608(chip, chip, chip.Wait);
+            var driver = new Atecc608(chip, chip, chip);
             var digest = new byte[32];
             var signature = new byte[64];
             var publicKey = new byte[64];
@@ -43,7 +44,7 @@ namespace AssetMeter.Hardware.Tests
         }
 
         /// <summary>Answers the wake and each command with a prepared, correctly framed response.</summary>
-        private sealed class ReplayingChip : IBusDevice, IAtecc608Wake
+        private sealed class ReplayingChip : IBusDevice, IAtecc608Wake, IDriverClock
         {
             private readonly byte[] _wake = { 0x04, 0x11, 0x33, 0x43 };
             private readonly byte[] _ok = { 0x04, 0x00, 0x03, 0x40 };
@@ -72,7 +73,9 @@ namespace AssetMeter.Hardware.Tests
 
             public int Commands { get; private set; }
 
-            public void Wait(int milliseconds)
+            public long MonotonicTicks => 0;
+
+            public void Sleep(int milliseconds)
             {
             }
 

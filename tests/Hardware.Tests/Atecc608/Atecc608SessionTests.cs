@@ -29,7 +29,7 @@ namespace AssetMeter.Hardware.Tests
 
             // Before tWHI (1.5 ms) has passed the chip is not ready; after it, the wake response.
             Assert.AreEqual(BusStatus.NotAcknowledged, chip.Read(reply, 0, 4));
-            chip.Delay(2);
+            chip.Delay.Sleep(2);
             Assert.AreEqual(BusStatus.Ok, chip.Read(reply, 0, 4));
             CollectionAssert.AreEqual(WakeResponse, reply);
             Assert.IsTrue(chip.IsAwake);
@@ -80,7 +80,7 @@ namespace AssetMeter.Hardware.Tests
             Assert.AreEqual(BusStatus.Ok, chip.Write(info, 0, info.Length));
             var reply = new byte[7];
             Assert.AreEqual(BusStatus.NotAcknowledged, chip.Read(reply, 0, 7), "busy while executing");
-            chip.Delay(5);
+            chip.Delay.Sleep(5);
             Assert.AreEqual(BusStatus.Ok, chip.Read(reply, 0, 7));
             Assert.AreEqual(7, reply[0]);
             CollectionAssert.AreEqual(new byte[] { 0x00, 0x00, 0x60, 0x02 }, new[] { reply[1], reply[2], reply[3], reply[4] });
@@ -104,7 +104,7 @@ namespace AssetMeter.Hardware.Tests
             // An opcode the emulator does not implement is a parse error.
             var lockCommand = new byte[] { 0x03, 0x07, 0x17, 0x00, 0x00, 0x00, 0x2E, 0x0D };
             chip.Write(lockCommand, 0, lockCommand.Length);
-            chip.Delay(5);
+            chip.Delay.Sleep(5);
             chip.Read(status, 0, 4);
             CollectionAssert.AreEqual(new byte[] { 0x04, 0x03, 0x83, 0x42 }, status);
         }
@@ -167,7 +167,7 @@ namespace AssetMeter.Hardware.Tests
             Wake(rig.Chip);
             var random = new byte[] { 0x03, 0x07, 0x1B, 0x00, 0x00, 0x00, 0x24, 0xCD };
             rig.Chip.Write(random, 0, random.Length);
-            rig.Chip.Delay(30);
+            rig.Chip.Delay.Sleep(30);
 
             // The chip ignores the wake pulse and would hand over the old Random output instead of the wake response.
             var serial = new byte[9];
@@ -259,7 +259,7 @@ namespace AssetMeter.Hardware.Tests
         internal static void Wake(Atecc608Emulator chip)
         {
             chip.HoldSdaLow(100);
-            chip.Delay(2);
+            chip.Delay.Sleep(2);
             var reply = new byte[4];
             Assert.AreEqual(BusStatus.Ok, chip.Read(reply, 0, 4));
             CollectionAssert.AreEqual(WakeResponse, reply);
