@@ -113,6 +113,15 @@ namespace AssetMeter.Hardware.Atm90e32
             get { return _calibration; }
         }
 
+        /// <summary>
+        /// Always false: <see cref="Start"/> takes the counts the registers hold and then resets the chip, so the
+        /// clear-on-read registers always restart from zero (and carry no baseline anyway).
+        /// </summary>
+        public bool LastStartWasWarm
+        {
+            get { return false; }
+        }
+
         /// <inheritdoc/>
         public IcFault LastFault
         {

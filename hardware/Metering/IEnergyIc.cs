@@ -31,6 +31,13 @@ namespace AssetMeter.Hardware.Metering
         IcFault LastFault { get; }
 
         /// <summary>
+        /// True when the last <see cref="Start"/> found the chip already configured and left it running, so its
+        /// energy registers kept counting (a processor-only restart): the loop keeps its register baseline. False
+        /// when Start reset the chip: its registers restarted from zero.
+        /// </summary>
+        bool LastStartWasWarm { get; }
+
+        /// <summary>
         /// Brings the chip up: identifies it, resets it, writes the required settings, the configuration and
         /// the calibration in force, and verifies every write and the chip's checksum.
         /// </summary>

@@ -602,6 +602,14 @@ namespace AssetMeter.Firmware.Metering
                 return;
             }
 
+            // A cold start reset the chip: its accumulating register starts again from zero, so count from zero.
+            // A warm start left it counting: the baseline restored from the checkpoint still holds, and the energy
+            // measured while the processor was restarting is counted.
+            if (!_ic.LastStartWasWarm)
+            {
+                _decoder.ResetBaseline(true);
+            }
+
             // A calibration written by a collector since the configuration was made is kept on flash: reapply it.
             CalibrationRecord stored = _journal.ReadCalibration();
             if (stored != null && stored.PartCode == _ic.PartCode && (_ic.Calibration == null || stored.Version > _ic.Calibration.Version))
