@@ -244,11 +244,15 @@ namespace AssetMeter.Firmware.Journal
                 }
 
                 bool olderUsable = (newestIsB ? aValid : bValid) && older.SameBaseAs(newest);
+
+                // "repaired": what survives is not exactly the newest copy as stored, so that copy must not be
+                // trusted to hold it; the other copy is then the one to keep untouched.
                 bool repaired = false;
                 if (olderUsable && older.Count > newest.Count)
                 {
                     // The newest copy was cut short (a torn write): the older copy still has the entries it lost.
                     newest.ExtendFrom(older);
+                    repaired = true;
                 }
 
                 if (last)
@@ -259,6 +263,7 @@ namespace AssetMeter.Firmware.Journal
                     while (newest.Count > covered && !newest.IsEntryIntact(newest.Count - 1))
                     {
                         newest.TruncateTo(newest.Count - 1);
+                        repaired = true;
                     }
                 }
 
@@ -309,23 +314,26 @@ namespace AssetMeter.Firmware.Journal
                 _segments[kept++] = number;
                 if (last)
                 {
+                    // The next write goes where losing it costs nothing: over the damaged newest copy when the data
+                    // had to be pieced together (the older copy is then the intact fallback), else over the older.
                     _hasCurrent = true;
                     _currentA = nameA;
                     _currentB = nameB;
-                    _currentNextIsB = !newestIsB;
+                    _currentNextIsB = repaired ? newestIsB : !newestIsB;
                 }
                 else
                 {
-                    // A sealed segment keeps one copy: the newest; if entries were repaired from the older copy, the
-                    // repaired segment replaces the older copy first, so an intact copy exists at every moment.
+                    // A sealed segment keeps one copy. If it had to be repaired, the repaired segment is written over
+                    // the damaged newest copy first and only then is the older copy deleted, so an intact copy exists
+                    // at every moment.
                     _lastBeforeCurrent = _current.EndPeriodIndex - 1;
                     if (repaired)
                     {
                         _current.WriteSequence++;
                         _current.Seal();
-                        if (Write(newestIsB ? nameA : nameB, _current.Buffer, _current.Length))
+                        if (Write(newestIsB ? nameB : nameA, _current.Buffer, _current.Length))
                         {
-                            TryDelete(newestIsB ? nameB : nameA);
+                            TryDelete(newestIsB ? nameA : nameB);
                         }
                     }
                     else

@@ -131,6 +131,39 @@ namespace AssetMeter.Firmware.Tests.Journal
         }
 
         [TestMethod]
+        public void After_repairing_from_the_older_copy_the_next_write_does_not_overwrite_it()
+        {
+            // Found by the power-cut harness: the newest copy's tail was garbled, recovery pieced the segment
+            // together from the older copy, and the next write (torn again) went over that older copy.
+            var memory = new MemoryStorage();
+            var storage = new FaultInjectingStorage(memory, 21);
+            var periods = Chain(Start, 40);
+            var journal = new MeterJournal(storage);
+            journal.Recover();
+            Append(journal, periods.Take(30));
+
+            // Newest copy after 30 appends is ".b"; garble its last eleven entries in place.
+            string newest = memory.Names.Single(n => n.StartsWith('s') && n.EndsWith(".b"));
+            for (int entry = 19; entry < 30; entry++)
+            {
+                storage.FlipBit(newest, 36 + (entry * 15) + 4);
+            }
+
+            // Entries 19..28 come back from the older copy; entry 29 existed only in the garbled copy: a torn write.
+            var second = new MeterJournal(storage);
+            Assert.AreEqual(periods[28].StartTicks / UtcPeriods.TicksPerPeriod, second.Recover().LastPeriodIndex);
+            storage.ArmCut(1, TornWrite.Truncated);
+            Assert.AreEqual(JournalResult.WriteFailed, second.AppendPeriod(periods[29], out _, out _));
+            storage.PowerUp();
+
+            var third = new MeterJournal(memory);
+            var recovery = third.Recover();
+            Assert.AreEqual(0, recovery.FindingCount);
+            Assert.AreEqual(periods[28].StartTicks / UtcPeriods.TicksPerPeriod, recovery.LastPeriodIndex);
+            AssertReadsBack(third, periods.Take(29).ToList());
+        }
+
+        [TestMethod]
         public void A_corrupted_entry_is_reported_and_the_rest_of_its_segment_is_kept()
         {
             var memory = new MemoryStorage();
