@@ -156,6 +156,7 @@ namespace AssetMeter.Firmware.Host
             Meter = new MeterApplication(
                 Ic, Journal, Clock, _options.Metering, _options.Publishing, identity,
                 _options.Signer ?? new UnsignedForTests(), _options.Transport, _options.Verifier ?? new RefuseAll(), _options.CollectorKeys);
+            Meter.Observer = Observer;
             Meter.Start();
             _nextTimeSample = Clock.Ticks;
             return Meter;

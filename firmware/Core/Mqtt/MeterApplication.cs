@@ -104,6 +104,9 @@ namespace AssetMeter.Firmware.Mqtt
             get { return _nextPeriod; }
         }
 
+        /// <summary>Also told of every closed period and event (a console, a test); may be null.</summary>
+        public IMeterObserver Observer { get; set; }
+
         /// <summary>Commands dropped because the inbox was full.</summary>
         public long InboxDropped
         {
@@ -208,11 +211,19 @@ namespace AssetMeter.Firmware.Mqtt
         public void OnPeriodClosed(HalfHourPeriod period)
         {
             _statusDue = true;
+            if (Observer != null)
+            {
+                Observer.OnPeriodClosed(period);
+            }
         }
 
         /// <summary>An event was logged: it goes out from the journal in order.</summary>
         public void OnEvent(MeterEvent meterEvent)
         {
+            if (Observer != null)
+            {
+                Observer.OnEvent(meterEvent);
+            }
         }
 
         // ------------------------------------------------------------------ sending

@@ -236,6 +236,21 @@ namespace AssetMeter.Hardware.Emulation
             _keys[slot] = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         }
 
+        /// <summary>
+        /// The chip's non-volatile key slot as bytes (PKCS#8), so that a virtual meter's emulated chip keeps its key
+        /// across restarts of the host process, as the real chip's EEPROM does. Never available on a real chip.
+        /// </summary>
+        public byte[] SaveSlot(int slot) => (_keys[slot] ?? throw new InvalidOperationException($"slot {slot} holds no key")).ExportPkcs8PrivateKey();
+
+        /// <summary>Restores a slot saved by <see cref="SaveSlot"/>.</summary>
+        public void RestoreSlot(int slot, byte[] pkcs8)
+        {
+            var key = ECDsa.Create();
+            key.ImportPkcs8PrivateKey(pkcs8, out _);
+            _keys[slot]?.Dispose();
+            _keys[slot] = key;
+        }
+
         /// <summary>Fault hook: the chip answers every wake with the self-test failure status 0x07 (with a valid CRC).</summary>
         public bool FailSelfTest { get; set; }
 
