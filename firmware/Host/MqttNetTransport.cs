@@ -73,6 +73,9 @@ namespace AssetMeter.Firmware.Host
 
         public bool IsConnected => _client.IsConnected;
 
+        /// <summary>Messages waiting in the outbox to be sent.</summary>
+        public int Queued => _outbox.Reader.Count;
+
         /// <summary>Messages sent and acknowledged by the broker (QoS 1) or handed to it (QoS 0).</summary>
         public long Sent => Interlocked.Read(ref _sent);
 

@@ -142,6 +142,16 @@ namespace AssetMeter.Firmware.Host
 
         public IMeterObserver? Observer { get; set; }
 
+        /// <summary>False while the time source cannot be reached (no samples arrive; the meter keeps its own time).</summary>
+        public bool TimeSourceAvailable { get; set; } = true;
+
+        /// <summary>Error of the time source from now on: its samples say UTC is this much later than it is.</summary>
+        public long TimeSourceErrorTicks
+        {
+            get => _options.TimeSourceErrorTicks;
+            set => _options.TimeSourceErrorTicks = value;
+        }
+
         /// <summary>True UTC now.</summary>
         public long TrueUtc => UtcAtZero + Clock.Ticks;
 
@@ -166,7 +176,7 @@ namespace AssetMeter.Firmware.Host
         public void Step()
         {
             Clock.Advance(Meter.Loop.PollIntervalTicks);
-            if (_options.TimeSampleIntervalTicks > 0 && Clock.Ticks >= _nextTimeSample)
+            if (_options.TimeSampleIntervalTicks > 0 && TimeSourceAvailable && Clock.Ticks >= _nextTimeSample)
             {
                 _nextTimeSample = Clock.Ticks + _options.TimeSampleIntervalTicks;
                 Meter.SubmitTimeSample(new SntpSample

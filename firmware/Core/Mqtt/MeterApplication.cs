@@ -257,6 +257,14 @@ namespace AssetMeter.Firmware.Mqtt
                 budget--;
             }
 
+            // The cursor never points below the oldest period kept (at start-up nothing is acknowledged, so it would
+            // otherwise start at period 0 and walk the whole calendar before reaching the journal).
+            long oldest = _loop.Journal.FirstPeriodIndex;
+            if (oldest >= 0 && _nextPeriod < oldest)
+            {
+                _nextPeriod = oldest;
+            }
+
             while (budget > 0 && _nextPeriod >= 0 && _nextPeriod <= last)
             {
                 if (!SendPeriod(_nextPeriod))

@@ -1,0 +1,453 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using AssetMeter.Collector.Commands;
+using AssetMeter.Collector.Storage;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace AssetMeter.Collector.Engine
+{
+    /// <summary>Where and how the collector connects.</summary>
+    public sealed class CollectorOptions
+    {
+        public string BrokerHost { get; init; } = "localhost";
+
+        public int BrokerPort { get; init; } = 1883;
+
+        /// <summary>This instance's name (also its MQTT client id); every instance needs its own.</summary>
+        public string Instance { get; init; } = "collector-" + Environment.ProcessId;
+
+        /// <summary>
+        /// MQTT 5 shared-subscription group for period records and snapshots: instances in one group share the load,
+        /// each record going to one of them. Null to subscribe plainly (one instance, or a broker without them).
+        /// </summary>
+        public string? ShareGroup { get; init; } = "amhhdc";
+
+        public string TopicPrefix { get; init; } = MeterTopics.DefaultPrefix;
+
+        public string? Username { get; init; }
+
+        public string? Password { get; init; }
+
+        public bool UseTls { get; init; }
+
+        /// <summary>PEM file of the CA that signed the broker's certificate (TLS).</summary>
+        public string? CaFile { get; init; }
+
+        /// <summary>PEM certificate and key of this collector, for brokers that require client certificates.</summary>
+        public string? ClientCertificateFile { get; init; }
+
+        public string? ClientKeyFile { get; init; }
+
+        /// <summary>Send commands (acknowledgements, backfill, clock checks and resets); false for a read-only instance.</summary>
+        public bool Supervise { get; init; } = true;
+
+        public SupervisorSettings Supervision { get; init; } = new();
+
+        /// <summary>How often (real time) the supervisor looks at the meters.</summary>
+        public TimeSpan SupervisionInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+        /// <summary>Largest number of messages stored in one transaction.</summary>
+        public int BatchSize { get; init; } = 500;
+    }
+
+    /// <summary>Running totals, for progress display and tests.</summary>
+    public sealed class CollectorCounters
+    {
+        private long _received;
+        private long _stored;
+        private long _duplicates;
+        private long _quarantined;
+        private long _ignored;
+        private long _commands;
+
+        public long Received => Interlocked.Read(ref _received);
+
+        /// <summary>Period records and snapshots verified and stored.</summary>
+        public long Stored => Interlocked.Read(ref _stored);
+
+        public long Duplicates => Interlocked.Read(ref _duplicates);
+
+        public long Quarantined => Interlocked.Read(ref _quarantined);
+
+        public long Ignored => Interlocked.Read(ref _ignored);
+
+        public long CommandsSent => Interlocked.Read(ref _commands);
+
+        /// <summary>Replies from meters to commands, stored.</summary>
+        public long Replies => Interlocked.Read(ref _replies);
+
+        private long _replies;
+
+        /// <summary>When the last command was published (Environment.TickCount64, real time).</summary>
+        public long LastCommandTick => Interlocked.Read(ref _lastCommandTick);
+
+        private long _lastCommandTick;
+
+        internal void Count(IngestOutcome outcome)
+        {
+            Interlocked.Increment(ref _received);
+            if (outcome.Kind == MessageKind.Reply)
+            {
+                Interlocked.Increment(ref _replies);
+            }
+
+            bool record = outcome.Kind == MessageKind.Period || outcome.Kind == MessageKind.Snapshot;
+            switch (outcome.Result)
+            {
+                case IngestResult.Stored when record:
+                    Interlocked.Increment(ref _stored);
+                    break;
+                case IngestResult.Duplicate when record:
+                    Interlocked.Increment(ref _duplicates);
+                    break;
+                case IngestResult.Quarantined:
+                    Interlocked.Increment(ref _quarantined);
+                    break;
+                case IngestResult.Ignored:
+                    Interlocked.Increment(ref _ignored);
+                    break;
+            }
+        }
+
+        internal void CommandSent()
+        {
+            Interlocked.Increment(ref _commands);
+            Interlocked.Exchange(ref _lastCommandTick, Environment.TickCount64);
+        }
+    }
+
+    /// <summary>
+    /// The collector's shell: an MQTTnet client that subscribes to the meters' topics, a worker that verifies and
+    /// stores what arrives in batches (one transaction each), and a supervisor loop that publishes the commands
+    /// the <see cref="Supervisor"/> decides on. Delivery is guaranteed by the meters, which send every period until
+    /// it is acknowledged; the collector therefore connects with a clean session and acknowledges only what it has
+    /// stored.
+    /// </summary>
+    public sealed class CollectorService : IAsyncDisposable
+    {
+        private readonly CollectorOptions _options;
+        private readonly string _storeLocation;
+        private readonly CollectorKey? _key;
+        private readonly TimeProvider _time;
+        private readonly Action<string> _log;
+        private readonly MeterTopics _topics;
+        private readonly Channel<(string Topic, byte[] Payload, DateTime Received, bool Retained)> _inbox =
+            Channel.CreateBounded<(string, byte[], DateTime, bool)>(new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        private readonly CancellationTokenSource _stop = new();
+        private readonly IMqttClient _client;
+        private readonly List<Task> _tasks = new();
+        private volatile bool _sharedSubscriptions;
+        private long _pending;
+
+        /// <param name="storeLocation">The store (see <see cref="CollectorStore.Open"/>); the service opens its own connections.</param>
+        /// <param name="key">The collector's command key; null for a read-only instance.</param>
+        public CollectorService(CollectorOptions options, string storeLocation, CollectorKey? key, TimeProvider time, Action<string> log)
+        {
+            _options = options;
+            _storeLocation = storeLocation;
+            _key = key;
+            _time = time;
+            _log = log;
+            _topics = new MeterTopics(options.TopicPrefix);
+            _client = new MqttClientFactory().CreateMqttClient();
+            _client.ApplicationMessageReceivedAsync += async e =>
+            {
+                byte[] payload = e.ApplicationMessage.Payload.ToArray();
+                Interlocked.Increment(ref _pending);
+                await _inbox.Writer.WriteAsync((e.ApplicationMessage.Topic, payload, _time.GetUtcNow().UtcDateTime, e.ApplicationMessage.Retain), _stop.Token);
+            };
+        }
+
+        public CollectorCounters Counters { get; } = new();
+
+        /// <summary>Told of every ingested message (on the worker thread).</summary>
+        public event Action<IngestOutcome>? Ingested;
+
+        public bool IsConnected => _client.IsConnected;
+
+        /// <summary>True when the broker granted MQTT 5 shared subscriptions.</summary>
+        public bool UsingSharedSubscriptions => _sharedSubscriptions;
+
+        /// <summary>Messages received and not yet stored.</summary>
+        public long Pending => Interlocked.Read(ref _pending);
+
+        /// <summary>Starts connecting, ingesting and supervising; returns at once.</summary>
+        public void Start()
+        {
+            CollectorStore ingestStore = CollectorStore.Open(_storeLocation);
+            _tasks.Add(Task.Run(() => KeepConnectedAsync(_stop.Token)));
+            _tasks.Add(Task.Run(() => IngestAsync(ingestStore, _stop.Token)));
+            if (_options.Supervise && _key != null)
+            {
+                CollectorStore superviseStore = CollectorStore.Open(_storeLocation);
+                _tasks.Add(Task.Run(() => SuperviseAsync(superviseStore, _stop.Token)));
+            }
+        }
+
+        /// <summary>Waits until connected and subscribed, or the timeout passes.</summary>
+        public async Task<bool> WaitConnectedAsync(TimeSpan timeout)
+        {
+            DateTime deadline = DateTime.UtcNow + timeout;
+            while (!_subscribed && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            return _subscribed;
+        }
+
+        private volatile bool _subscribed;
+
+        private async Task KeepConnectedAsync(CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (!_client.IsConnected)
+                {
+                    _subscribed = false;
+                    try
+                    {
+                        await ConnectAsync(stop);
+                    }
+                    catch (Exception e) when (!stop.IsCancellationRequested)
+                    {
+                        _log($"broker {_options.BrokerHost}:{_options.BrokerPort} not reachable ({e.GetType().Name}: {e.Message}); retrying");
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        private async Task ConnectAsync(CancellationToken stop)
+        {
+            var builder = new MqttClientOptionsBuilder()
+                .WithTcpServer(_options.BrokerHost, _options.BrokerPort)
+                .WithClientId(_options.Instance)
+                .WithProtocolVersion(MqttProtocolVersion.V500)
+                .WithCleanStart(true)
+                .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
+            if (_options.Username != null)
+            {
+                builder.WithCredentials(_options.Username, _options.Password);
+            }
+
+            if (_options.UseTls)
+            {
+                builder.WithTlsOptions(ConfigureTls);
+            }
+
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            attempt.CancelAfter(TimeSpan.FromSeconds(10));
+            MqttClientConnectResult connected = await _client.ConnectAsync(builder.Build(), attempt.Token);
+            bool share = _options.ShareGroup != null && connected.SharedSubscriptionAvailable;
+            if (_options.ShareGroup != null && !share)
+            {
+                _log("the broker offers no shared subscriptions: subscribing plainly (run a single collector instance on this broker)");
+            }
+
+            _sharedSubscriptions = share;
+            string Shared(string filter) => share ? "$share/" + _options.ShareGroup + "/" + filter : filter;
+
+            // Records are shared out among the group; the small side messages go to every instance (retained status
+            // is not delivered to shared subscriptions, and every instance's supervisor reads replies).
+            var subscribe = new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(Shared(_topics.AllMeters("period"))).WithAtLeastOnceQoS())
+                .WithTopicFilter(f => f.WithTopic(Shared(_topics.AllMeters("snapshot"))).WithAtLeastOnceQoS())
+                .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("status")).WithAtLeastOnceQoS())
+                .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("event")).WithAtLeastOnceQoS())
+                .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("reply")).WithAtLeastOnceQoS())
+                .Build();
+            await _client.SubscribeAsync(subscribe, attempt.Token);
+            _subscribed = true;
+            _log($"connected to {_options.BrokerHost}:{_options.BrokerPort} as {_options.Instance}{(share ? ", sharing records in group " + _options.ShareGroup : string.Empty)}");
+        }
+
+        private void ConfigureTls(MqttClientTlsOptionsBuilder tls)
+        {
+            tls.UseTls();
+            if (_options.CaFile != null)
+            {
+                var chain = new X509Certificate2Collection();
+                chain.ImportFromPemFile(_options.CaFile);
+                tls.WithTrustChain(chain);
+            }
+
+            if (_options.ClientCertificateFile != null)
+            {
+                var certificate = X509Certificate2.CreateFromPemFile(_options.ClientCertificateFile, _options.ClientKeyFile);
+
+                // SslStream on Linux wants a certificate whose key it can use: round-trip through PKCS#12.
+                var usable = X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+                tls.WithClientCertificates(new[] { usable });
+            }
+        }
+
+        private async Task IngestAsync(CollectorStore store, CancellationToken stop)
+        {
+            using (store)
+            {
+                var ingestor = new Ingestor(store, _topics);
+                var batch = new List<(string Topic, byte[] Payload, DateTime Received, bool Retained)>();
+                var outcomes = new List<IngestOutcome>();
+                try
+                {
+                    while (await _inbox.Reader.WaitToReadAsync(stop))
+                    {
+                        batch.Clear();
+                        while (batch.Count < _options.BatchSize && _inbox.Reader.TryRead(out var message))
+                        {
+                            batch.Add(message);
+                        }
+
+                        outcomes.Clear();
+                        try
+                        {
+                            store.InTransaction(() =>
+                            {
+                                outcomes.Clear();
+                                foreach (var (topic, payload, received, retained) in batch)
+                                {
+                                    outcomes.Add(ingestor.Ingest(topic, payload, received, retained));
+                                }
+                            });
+                        }
+                        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+                        {
+                            // Nothing of the batch is stored, so nothing of it gets acknowledged: the meters send it again.
+                            outcomes.Clear();
+                            _log($"store: {e.GetType().Name}: {e.Message}; {batch.Count} messages not stored, the meters will send them again");
+                        }
+
+                        foreach (IngestOutcome outcome in outcomes)
+                        {
+                            Counters.Count(outcome);
+                            Report(outcome);
+                            Ingested?.Invoke(outcome);
+                        }
+
+                        Interlocked.Add(ref _pending, -batch.Count);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+
+        private void Report(IngestOutcome outcome)
+        {
+            if (outcome.Result == IngestResult.Quarantined)
+            {
+                _log($"QUARANTINED {outcome.Kind.ToString().ToLowerInvariant()} from {outcome.Serial}: {outcome.Reason}: {outcome.Detail}");
+            }
+            else if (outcome.Kind == MessageKind.Reply && outcome.Result == IngestResult.Stored && outcome.Detail != "ok")
+            {
+                _log($"{outcome.Serial}: command {outcome.Number} refused by the meter: {outcome.Reason}");
+            }
+            else if (outcome.Result == IngestResult.Ignored && outcome.Reason.Length > 0)
+            {
+                _log($"unreadable {outcome.Kind.ToString().ToLowerInvariant()} message from {outcome.Serial} ignored: {outcome.Detail}");
+            }
+        }
+
+        private async Task SuperviseAsync(CollectorStore store, CancellationToken stop)
+        {
+            using (store)
+            {
+                var supervisor = new Supervisor(store, _key!, _topics, _options.Supervision, _options.Instance, _log);
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await Task.Delay(_options.SupervisionInterval, stop);
+                        if (!_client.IsConnected)
+                        {
+                            continue;
+                        }
+
+                        foreach (OutgoingCommand command in supervisor.Decide(_time.GetUtcNow().UtcDateTime))
+                        {
+                            await PublishAsync(command.Topic, command.Message, stop);
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        // A broker that went away mid-publish, a database hiccup: log it and carry on next round.
+                        _log($"supervision: {e.GetType().Name}: {e.Message}");
+                    }
+                }
+            }
+        }
+
+        /// <summary>Publishes a command (QoS 1) to a meter.</summary>
+        public async Task PublishAsync(string topic, byte[] message, CancellationToken cancel)
+        {
+            var mqtt = new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(message)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build();
+            await _client.PublishAsync(mqtt, cancel);
+            Counters.CommandSent();
+        }
+
+        /// <summary>Waits until every message received so far is stored (or the timeout passes).</summary>
+        public async Task<bool> DrainAsync(TimeSpan timeout)
+        {
+            DateTime deadline = DateTime.UtcNow + timeout;
+            while (Pending > 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            return Pending == 0;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            _inbox.Writer.TryComplete();
+            try
+            {
+                await Task.WhenAll(_tasks);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            if (_client.IsConnected)
+            {
+                try
+                {
+                    await _client.DisconnectAsync();
+                }
+                catch (Exception)
+                {
+                    // Going away anyway.
+                }
+            }
+
+            _client.Dispose();
+            _stop.Dispose();
+        }
+    }
+}
