@@ -265,7 +265,7 @@ namespace AssetMeter.Firmware.Device
             string error;
             int length;
             byte[] data = ReadFile(DevicePaths.WifiConfiguration, out length, out error);
-            WifiCredentials credentials = data == null ? null : WifiCredentials.Parse(data, length, out error);
+            WifiCredentials credentials = data == null ? null : WifiConfigurationReader.Read(data, length, out error);
             if (credentials == null)
             {
                 Log.Write("NO NETWORK: " + DevicePaths.WifiConfiguration + ": " + error + "; metering continues into the journal (see docs/flashing.md)");
