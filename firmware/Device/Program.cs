@@ -251,7 +251,14 @@ namespace AssetMeter.Firmware.Device
         {
             try
             {
-                return new MeterJournal(new LittleFsStorage(DevicePaths.Journal));
+                LittleFsStorage storage = new LittleFsStorage(DevicePaths.Journal);
+                if (storage.Promoted > 0 || storage.Discarded > 0)
+                {
+                    Log.Write("Journal: " + storage.Promoted.ToString() + " replacement(s) a power cut interrupted were finished, "
+                        + storage.Discarded.ToString() + " partial copy(ies) discarded");
+                }
+
+                return new MeterJournal(storage);
             }
             catch (Exception e)
             {
