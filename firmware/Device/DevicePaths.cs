@@ -9,7 +9,7 @@ namespace AssetMeter.Firmware.Device
         /// <summary>The meter configuration (format: ConfigurationReader; sealed with its CRC-32).</summary>
         public const string MeterConfiguration = @"I:\meter.conf";
 
-        /// <summary>The Wi-Fi network to join (format: <see cref="WifiCredentials"/>).</summary>
+        /// <summary>The Wi-Fi network to join (format: WifiConfigurationReader, sealed like meter.conf).</summary>
         public const string WifiConfiguration = @"I:\wifi.conf";
 
         /// <summary>The journal's directory (created at first start).</summary>

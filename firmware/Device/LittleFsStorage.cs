@@ -110,32 +110,6 @@ namespace AssetMeter.Firmware.Device
             return count;
         }
 
-        /// <summary>
-        /// Reads a whole file outside the journal (configuration, certificates); null if it does not exist.
-        /// Allocates the array: for start-up use.
-        /// </summary>
-        public static byte[] ReadAll(string path)
-        {
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-
-            using (FileStream stream = new FileStream(path, FileMode.Open, FileAccess.Read))
-            {
-                byte[] data = new byte[(int)stream.Length];
-                int length = ReadInto(stream, data);
-                if (length == data.Length)
-                {
-                    return data;
-                }
-
-                byte[] shorter = new byte[length];
-                Array.Copy(data, shorter, length);
-                return shorter;
-            }
-        }
-
         // Reads until the buffer is full or the file ends (a read of 0), whichever comes first.
         private static int ReadInto(FileStream stream, byte[] buffer)
         {

@@ -251,7 +251,14 @@ namespace AssetMeter.Firmware.Device
         {
             try
             {
-                return new MeterJournal(new LittleFsStorage(DevicePaths.Journal));
+                LittleFsStorage storage = new LittleFsStorage(DevicePaths.Journal);
+                if (storage.Promoted > 0 || storage.Discarded > 0)
+                {
+                    Log.Write("Journal: " + storage.Promoted.ToString() + " replacement(s) a power cut interrupted were finished, "
+                        + storage.Discarded.ToString() + " partial copy(ies) discarded");
+                }
+
+                return new MeterJournal(storage);
             }
             catch (Exception e)
             {
@@ -265,7 +272,7 @@ namespace AssetMeter.Firmware.Device
             string error;
             int length;
             byte[] data = ReadFile(DevicePaths.WifiConfiguration, out length, out error);
-            WifiCredentials credentials = data == null ? null : WifiCredentials.Parse(data, length, out error);
+            WifiCredentials credentials = data == null ? null : WifiConfigurationReader.Read(data, length, out error);
             if (credentials == null)
             {
                 Log.Write("NO NETWORK: " + DevicePaths.WifiConfiguration + ": " + error + "; metering continues into the journal (see docs/flashing.md)");

@@ -2,6 +2,7 @@ using System;
 using System.Device.Wifi;
 using System.Net;
 using System.Threading;
+using AssetMeter.Firmware.Configuration;
 using nanoFramework.Networking;
 
 namespace AssetMeter.Firmware.Device

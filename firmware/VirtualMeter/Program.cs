@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using AssetMeter.Firmware.Configuration;
@@ -136,7 +137,7 @@ namespace AssetMeter.VirtualMeter
 
         private static Command ConfigCommand()
         {
-            var file = new Argument<FileInfo>("file") { Description = "Configuration text file" };
+            var file = new Argument<FileInfo>("file") { Description = "Configuration text file (meter.conf or wifi.conf)" };
             var seal = new Command("seal", "Append (or replace) the integrity line 'crc32 = ...' of a configuration, then check it reads");
             seal.Arguments.Add(file);
             seal.SetAction(parse =>
@@ -161,7 +162,7 @@ namespace AssetMeter.VirtualMeter
                 var body = Encoding.ASCII.GetBytes(text);
                 string sealedText = text + "crc32 = " + Crc32.Compute(body, 0, body.Length).ToString("x8", CultureInfo.InvariantCulture) + "\n";
                 var bytes = Encoding.ASCII.GetBytes(sealedText);
-                if (ConfigurationReader.Read(bytes, bytes.Length, out string error) == null)
+                if (!IsValid(bytes, out string error))
                 {
                     Console.Error.WriteLine($"{path}: {error}");
                     return 2;
@@ -178,7 +179,7 @@ namespace AssetMeter.VirtualMeter
             {
                 var path = parse.GetValue(file)!.FullName;
                 var bytes = File.ReadAllBytes(path);
-                if (ConfigurationReader.Read(bytes, bytes.Length, out string error) == null)
+                if (!IsValid(bytes, out string error))
                 {
                     Console.Error.WriteLine($"{path}: {error}");
                     return 2;
@@ -188,10 +189,19 @@ namespace AssetMeter.VirtualMeter
                 return 0;
             });
 
-            var config = new Command("config", "Meter configuration files");
+            var config = new Command("config", "Meter configuration files (meter.conf) and the ESP32's Wi-Fi credentials (wifi.conf)");
             config.Subcommands.Add(seal);
             config.Subcommands.Add(check);
             return config;
+        }
+
+        // Both files share the sealed key = value format; a file that sets 'ssid' is the Wi-Fi credentials.
+        private static bool IsValid(byte[] bytes, out string error)
+        {
+            bool wifi = Encoding.ASCII.GetString(bytes).Split('\n').Any(line => line.TrimStart().StartsWith("ssid", StringComparison.Ordinal));
+            return wifi
+                ? WifiConfigurationReader.Read(bytes, bytes.Length, out error) != null
+                : ConfigurationReader.Read(bytes, bytes.Length, out error) != null;
         }
     }
 }

@@ -74,8 +74,9 @@ namespace AssetMeter.Portability.Tests
         }
 
         // Not shared sources: the nf/ and net/ project folders, and the single-target code that lives beside a
-        // driver (its host-only Emulator/, the device-only NanoFramework/ adapters, the host-only Linux/ adapters).
-        private static readonly string[] SingleTargetFolders = { "nf", "net", "Emulator", "NanoFramework", "Linux" };
+        // driver (its host-only Emulator/, the device-only NanoFramework/ adapters, the host-only Linux/ adapters), and
+        // a device-only shell folder (Device/), should one ever sit under a shared source list.
+        private static readonly string[] SingleTargetFolders = { "nf", "net", "Emulator", "NanoFramework", "Device", "Linux" };
 
         private static bool IsProjectFolder(string libraryFolder, string file)
         {

@@ -1,11 +1,11 @@
 using AssetMeter.Firmware.Text;
-using AssetMeter.Metrology.Arithmetic;
 
 namespace AssetMeter.Firmware.Configuration
 {
     /// <summary>
     /// Reads the meter configuration: ASCII text, one <c>key = value</c> per line, <c>#</c> comments, and as its
-    /// last line <c>crc32 = xxxxxxxx</c>, the CRC-32 (hex) of every byte before that line. Every key is required
+    /// last line <c>crc32 = xxxxxxxx</c>, the CRC-32 (hex) of every byte before that line (the format of
+    /// <see cref="SealedKeyValueReader"/>, shared with the Wi-Fi credentials). Every key is required
     /// (except those only needed by the signing method not chosen); an unknown key is an error too, so a typing
     /// mistake is caught rather than ignored. A meter never runs on a configuration that fails any check.
     /// </summary>
@@ -27,95 +27,9 @@ namespace AssetMeter.Firmware.Configuration
         /// </summary>
         public static MeterConfiguration Read(byte[] data, int length, out string error)
         {
-            error = null;
-            if (data == null || length <= 0)
-            {
-                error = "configuration is missing or empty";
-                return null;
-            }
-
-            string[] values = new string[Keys.Length];
             int[] lines = new int[Keys.Length];
-            int lineStart = 0;
-            int lineNumber = 0;
-            bool sealedByCrc = false;
-            while (lineStart < length)
-            {
-                lineNumber++;
-                int lineEnd = lineStart;
-                while (lineEnd < length && data[lineEnd] != (byte)'\n')
-                {
-                    if (data[lineEnd] > 126 || (data[lineEnd] < 32 && data[lineEnd] != (byte)'\r' && data[lineEnd] != (byte)'\t'))
-                    {
-                        error = "line " + InvariantText.Format(lineNumber) + ": only printable ASCII is allowed";
-                        return null;
-                    }
-
-                    lineEnd++;
-                }
-
-                string line = Ascii(data, lineStart, lineEnd - lineStart).Trim();
-                int next = lineEnd + 1;
-                if (line.Length == 0 || line[0] == '#')
-                {
-                    lineStart = next;
-                    continue;
-                }
-
-                int equals = line.IndexOf('=');
-                if (equals <= 0)
-                {
-                    error = "line " + InvariantText.Format(lineNumber) + ": expected 'key = value'";
-                    return null;
-                }
-
-                string key = line.Substring(0, equals).Trim();
-                string value = line.Substring(equals + 1).Trim();
-                if (key == "crc32")
-                {
-                    uint expected = Crc32.Compute(data, 0, lineStart);
-                    byte[] stated = Hex.Decode(value);
-                    if (stated == null || stated.Length != 4 || BigEndian.ReadUInt32(stated, 0) != expected)
-                    {
-                        error = "line " + InvariantText.Format(lineNumber) + ": integrity check failed: the configuration was altered or damaged (crc32 of the lines above is " + Hex.Encode(Crc(expected), 0, 4) + ")";
-                        return null;
-                    }
-
-                    if (TrailingContent(data, next, length))
-                    {
-                        error = "line " + InvariantText.Format(lineNumber) + ": nothing may follow the crc32 line";
-                        return null;
-                    }
-
-                    sealedByCrc = true;
-                    break;
-                }
-
-                int index = IndexOfKey(key);
-                if (index < 0)
-                {
-                    error = "line " + InvariantText.Format(lineNumber) + ": unknown key '" + key + "'";
-                    return null;
-                }
-
-                if (values[index] != null)
-                {
-                    error = "line " + InvariantText.Format(lineNumber) + ": '" + key + "' is given twice (first on line " + InvariantText.Format(lines[index]) + ")";
-                    return null;
-                }
-
-                values[index] = value;
-                lines[index] = lineNumber;
-                lineStart = next;
-            }
-
-            if (!sealedByCrc)
-            {
-                error = "configuration has no integrity check: its last line must be 'crc32 = <hex>' (see docs/firmware.md)";
-                return null;
-            }
-
-            return Build(values, lines, out error);
+            string[] values = SealedKeyValueReader.Read(data, length, Keys, lines, out error);
+            return values == null ? null : Build(values, lines, out error);
         }
 
         private static MeterConfiguration Build(string[] values, int[] lines, out string error)
@@ -331,46 +245,7 @@ namespace AssetMeter.Firmware.Configuration
 
         private static int IndexOfKey(string key)
         {
-            for (int i = 0; i < Keys.Length; i++)
-            {
-                if (Keys[i] == key)
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-
-        private static bool TrailingContent(byte[] data, int from, int length)
-        {
-            for (int i = from; i < length; i++)
-            {
-                if (data[i] != (byte)'\n' && data[i] != (byte)'\r' && data[i] != (byte)' ' && data[i] != (byte)'\t')
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static string Ascii(byte[] data, int offset, int count)
-        {
-            char[] chars = new char[count];
-            for (int i = 0; i < count; i++)
-            {
-                chars[i] = (char)data[offset + i];
-            }
-
-            return new string(chars);
-        }
-
-        private static byte[] Crc(uint value)
-        {
-            byte[] bytes = new byte[4];
-            BigEndian.WriteUInt32(bytes, 0, value);
-            return bytes;
+            return SealedKeyValueReader.IndexOf(Keys, key);
         }
     }
 }
