@@ -100,7 +100,7 @@ namespace AssetMeter.Collector.Compliance
             output.WriteLine();
             var settings = new SupervisorSettings { ClockCheckInterval = TimeSpan.FromHours(1) };
             await using var collector = new CollectorService(
-                new CollectorOptions { BrokerHost = broker.Host, BrokerPort = broker.Port, Instance = "demo-collector", Supervision = settings, ShareGroup = null, SupervisionInterval = Quiescence.SupervisionInterval },
+                new CollectorOptions { BrokerHost = broker.Host, BrokerPort = broker.Port, Instance = "demo-collector", Supervision = settings, ShareGroup = null, SupervisionInterval = TimeSpan.Zero },
                 store, key, fleet.Time, line => log.Write(fleet.UtcNow, line));
             collector.Start();
             if (!await collector.WaitConnectedAsync(TimeSpan.FromSeconds(20)))
@@ -143,8 +143,15 @@ namespace AssetMeter.Collector.Compliance
             };
 
             DateTime nextProgress = options.Day;
+            DateTime nextSupervision = start;
             async Task AtStep(DateTime now)
             {
+                if (now >= nextSupervision)
+                {
+                    nextSupervision = now + Quiescence.SupervisionEvery;
+                    await collector.SuperviseOnceAsync(cancel);
+                }
+
                 while (script.Count > 0 && now >= script.Keys[0])
                 {
                     Func<Task> action = script.Values[0];
@@ -159,13 +166,14 @@ namespace AssetMeter.Collector.Compliance
                 }
             }
 
-            bool Quiet() => Quiescence.Quiet(collector, fleet);
+            var quiescence = new Quiescence(collector, fleet);
+            bool Quiet() => quiescence.Quiet();
             await fleet.RunAsync(length, options.Speed, Quiet, AtStep, TimeSpan.FromMilliseconds(200), cancel);
 
             // Let the last acknowledgements and backfills go round at the end of the day.
             for (int i = 0; i < 600 && !AllCollected(store, fleet); i++)
             {
-                await fleet.RunAsync(TimeSpan.FromSeconds(10), options.Speed, Quiet, null, TimeSpan.FromMilliseconds(200), cancel);
+                await fleet.RunAsync(TimeSpan.FromSeconds(10), options.Speed, Quiet, AtStep, TimeSpan.FromMilliseconds(200), cancel);
             }
 
             await collector.DrainAsync(TimeSpan.FromSeconds(10));
@@ -293,11 +301,12 @@ namespace AssetMeter.Collector.Compliance
             foreach (MeterSummary m in meters)
             {
                 int resets = m.Commands.Count(c => c.Operation == "clock" && c.Result == "ok");
-                ClockCheck? worst = m.ClockChecks.OrderByDescending(c => Math.Abs(c.OffsetMilliseconds)).FirstOrDefault();
-                ClockCheck? latest = m.ClockChecks.LastOrDefault();
-                string clock = worst == null ? "not checked"
-                    : worst.Verdict == "beyond" ? $"{worst.OffsetMilliseconds / 1000.0:0} s off, reset {resets}x, now {latest!.OffsetMilliseconds / 1000.0:0.0} s"
-                    : $"within {Math.Abs(worst.OffsetMilliseconds) / 1000.0:0.0} s";
+                ClockCheck? beyond = m.ClockChecks.FirstOrDefault(c => c.Verdict == "beyond");
+                ClockCheck? latest = m.ClockChecks.LastOrDefault(c => c.Verdict != "inconclusive");
+                long worstWithin = m.ClockChecks.Where(c => c.Verdict == "within").Select(c => Math.Abs(c.OffsetMilliseconds)).DefaultIfEmpty(0).Max();
+                string clock = latest == null ? "not checked"
+                    : beyond != null ? $"{beyond.OffsetMilliseconds / 1000.0:0} s off at {beyond.ReplyUtc:HH:mm}, reset {resets}x, last check {latest.OffsetMilliseconds / 1000.0:0.0} s"
+                    : $"within {worstWithin / 1000.0:0.0} s ({m.ClockChecks.Count} checks)";
                 output.WriteLine($"{m.Meter.Serial,-12} {m.Expected,7} {m.Stored,7} {m.MissingCount,8} {m.Flagged,8}  {EnergyText.KilowattHours(m.ImportMilliwattHours),-13}  {EnergyText.KilowattHours(m.ExportMilliwattHours),-13}  {clock}");
             }
 

@@ -1,30 +1,133 @@
 using System;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
 using AssetMeter.Collector.Engine;
 
 namespace AssetMeter.Collector.Compliance
 {
     /// <summary>
-    /// When a simulation may move its clock on: nothing waits to be stored by the collector, no meter has anything
-    /// queued for the broker, and every command the collector published has been answered and the answer stored (or was published long
-    /// enough ago, in real time, to count as lost: a meter without power never receives it).
+    /// Decides when a simulation may move its clock on, so that network hops cost real time but no simulated time:
+    /// everything the meters published for the collector has arrived and been stored, no command is on its way to a
+    /// meter, and no answer is on its way back. A command a meter has just received does not hold the clock:
+    /// the meter needs a step to answer it. A command neither delivered nor answered within a short real time is taken
+    /// as lost (a meter without power never answers).
     /// </summary>
-    public static class Quiescence
+    public sealed class Quiescence
     {
-        /// <summary>How often the collector supervises in a simulation (often, because simulated time runs fast).</summary>
-        public static readonly TimeSpan SupervisionInterval = TimeSpan.FromMilliseconds(5);
+        /// <summary>How often, in simulated time, a simulation has the collector supervise its meters.</summary>
+        public static readonly TimeSpan SupervisionEvery = TimeSpan.FromSeconds(30);
 
         private const long LostAfterMilliseconds = 300;
 
-        public static bool Quiet(CollectorService collector, VirtualFleet fleet)
+        private readonly CollectorService _collector;
+        private readonly VirtualFleet _fleet;
+        private readonly ConcurrentDictionary<(string Serial, long Counter), Flight> _flights = new();
+        private long _lastShortfall;
+        private long _shortfallChanged;
+        private long _lostShortfall;
+
+        public Quiescence(CollectorService collector, VirtualFleet fleet)
         {
-            if (collector.Pending > 0 || !fleet.MetersQuiet())
+            _collector = collector;
+            _fleet = fleet;
+            collector.CommandPublishing += command => _flights[(command.Serial, command.Counter)] = new Flight(Environment.TickCount64);
+            collector.Ingested += outcome =>
+            {
+                if (outcome.Kind == MessageKind.Reply)
+                {
+                    _flights.TryRemove((outcome.Serial, outcome.Number), out _);
+                }
+            };
+            fleet.CommandDelivered += (serial, payload) =>
+            {
+                long counter = CounterOf(payload);
+                if (_flights.TryGetValue((serial, counter), out Flight? flight))
+                {
+                    flight.ReceivedAtStep = fleet.Steps;
+                    flight.Since = Environment.TickCount64;
+                }
+            };
+        }
+
+        public bool Quiet()
+        {
+            if (_collector.Pending > 0 || !_fleet.MetersQuiet())
             {
                 return false;
             }
 
-            // Each command is answered: wait for the answer to be stored, so a round trip costs no simulated time.
-            return collector.Counters.CommandsSent <= collector.Counters.Replies
-                || Environment.TickCount64 - collector.Counters.LastCommandTick > LostAfterMilliseconds;
+            long now = Environment.TickCount64;
+
+            // Everything the meters published for the collector has arrived. Some messages never do (published while
+            // the collector was not yet subscribed, or into a broker that went away): a shortfall that has not
+            // changed for a while is taken as lost, and only a shortfall beyond it holds the clock.
+            long shortfall = _fleet.PublishedForCollector - _collector.Counters.ReceivedLive;
+            if (shortfall != _lastShortfall)
+            {
+                _lastShortfall = shortfall;
+                _shortfallChanged = now;
+            }
+
+            if (shortfall < _lostShortfall || now - _shortfallChanged > LostAfterMilliseconds)
+            {
+                _lostShortfall = shortfall;
+            }
+
+            if (shortfall > _lostShortfall)
+            {
+                return false;
+            }
+
+            long step = _fleet.Steps;
+            foreach (var pair in _flights)
+            {
+                Flight flight = pair.Value;
+                if (now - flight.Since > LostAfterMilliseconds)
+                {
+                    _flights.TryRemove(pair.Key, out _);
+                    continue;
+                }
+
+                // On its way to the meter, or answered and the answer on its way back.
+                if (flight.ReceivedAtStep < 0 || flight.ReceivedAtStep < step)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // The counter "n" of a command message AMC1|{...,"n":123,...}|sig; 0 if absent.
+        private static long CounterOf(byte[] payload)
+        {
+            string text = Encoding.ASCII.GetString(payload);
+            int at = text.IndexOf("\"n\":", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return 0;
+            }
+
+            int start = at + 4;
+            int end = start;
+            while (end < text.Length && char.IsAsciiDigit(text[end]))
+            {
+                end++;
+            }
+
+            return long.TryParse(text.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : 0;
+        }
+
+        private sealed class Flight
+        {
+            public Flight(long since)
+            {
+                Since = since;
+            }
+
+            public long Since;
+            public long ReceivedAtStep = -1;
         }
     }
 }

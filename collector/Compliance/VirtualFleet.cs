@@ -89,6 +89,7 @@ namespace AssetMeter.Collector.Compliance
         private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
         private readonly List<FleetMeter> _meters = new();
         private long _commandsReceived;
+        private long _steps;
 
         private VirtualFleet(DateTime startUtc)
         {
@@ -107,6 +108,21 @@ namespace AssetMeter.Collector.Compliance
 
         /// <summary>Messages the meters have received on their command topics.</summary>
         public long CommandsReceived => Interlocked.Read(ref _commandsReceived);
+
+        /// <summary>Messages the meters have handed to the broker on the topics a collector reads.</summary>
+        public long PublishedForCollector => Interlocked.Read(ref _publishedForCollector);
+
+        /// <summary>When a meter last handed such a message over (Environment.TickCount64, real time).</summary>
+        public long LastPublishTick => Interlocked.Read(ref _lastPublishTick);
+
+        private long _publishedForCollector;
+        private long _lastPublishTick;
+
+        /// <summary>Steps taken so far.</summary>
+        public long Steps => Interlocked.Read(ref _steps);
+
+        /// <summary>A meter received a command message (its serial and the message), on the MQTT thread.</summary>
+        public event Action<string, byte[]>? CommandDelivered;
 
         /// <summary>
         /// Builds and starts the meters, connected to the broker at <paramref name="host"/>:<paramref name="port"/>,
@@ -154,17 +170,25 @@ namespace AssetMeter.Collector.Compliance
                 Signer = signer,
                 Verifier = new EcdsaSignatureVerifier(),
                 CollectorKeys = collectorKeys,
-                Transport = transport,
+                Transport = new CountingTransport(transport, this),
                 Seed = spec.Seed,
 
                 // Telemetry is for home-energy displays: every five minutes is plenty in an accelerated run.
                 Publishing = new PublisherSettings { TelemetryIntervalTicks = 300 * PublisherSettings.Second },
             }, storage);
             rig.Boot();
+            FleetMeter? self = null;
             transport.OnMessage((topic, payload, count) =>
             {
+                // A meter without power receives nothing (its link would be down).
+                if (self == null || self.PoweredOffUntil.HasValue)
+                {
+                    return;
+                }
+
                 Interlocked.Increment(ref _commandsReceived);
                 rig.Meter.OnMessage(topic, payload, count);
+                CommandDelivered?.Invoke(spec.Serial, payload);
             });
             var registration = new MeterRegistration
             {
@@ -175,7 +199,8 @@ namespace AssetMeter.Collector.Compliance
                 AmsidExport = spec.AmsidExport,
                 RegisteredUtc = StartUtc,
             };
-            return new FleetMeter(spec, rig, storage, transport, registration);
+            self = new FleetMeter(spec, rig, storage, transport, registration);
+            return self;
         }
 
         // An ATECC608 emulator with a key generated inside it; the driver signs through it as on the board.
@@ -228,6 +253,7 @@ namespace AssetMeter.Collector.Compliance
             }
 
             Time.Set(target);
+            Interlocked.Increment(ref _steps);
         }
 
         /// <summary>
@@ -263,6 +289,34 @@ namespace AssetMeter.Collector.Compliance
                 {
                     await Task.Delay(TimeSpan.FromSeconds(ahead), cancel);
                 }
+            }
+        }
+
+        /// <summary>Counts what a meter publishes on the topics a collector reads (telemetry and discovery are not).</summary>
+        private sealed class CountingTransport : IMqttTransport
+        {
+            private readonly MqttNetTransport _inner;
+            private readonly VirtualFleet _fleet;
+
+            public CountingTransport(MqttNetTransport inner, VirtualFleet fleet)
+            {
+                _inner = inner;
+                _fleet = fleet;
+            }
+
+            public bool IsConnected => _inner.IsConnected;
+
+            public bool Publish(string topic, byte[] payload, int offset, int count, int qos, bool retain)
+            {
+                bool accepted = _inner.Publish(topic, payload, offset, count, qos, retain);
+                if (accepted && (topic.EndsWith("/period", StringComparison.Ordinal) || topic.EndsWith("/snapshot", StringComparison.Ordinal)
+                    || topic.EndsWith("/status", StringComparison.Ordinal) || topic.EndsWith("/event", StringComparison.Ordinal) || topic.EndsWith("/reply", StringComparison.Ordinal)))
+                {
+                    Interlocked.Increment(ref _fleet._publishedForCollector);
+                    Interlocked.Exchange(ref _fleet._lastPublishTick, Environment.TickCount64);
+                }
+
+                return accepted;
             }
         }
 

@@ -50,7 +50,7 @@ namespace AssetMeter.Collector.Engine
 
         public SupervisorSettings Supervision { get; init; } = new();
 
-        /// <summary>How often (real time) the supervisor looks at the meters.</summary>
+        /// <summary>How often (real time) the supervisor looks at the meters; zero when the caller drives it (<see cref="CollectorService.SuperviseOnceAsync"/>).</summary>
         public TimeSpan SupervisionInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
         /// <summary>Largest number of messages stored in one transaction.</summary>
@@ -68,6 +68,11 @@ namespace AssetMeter.Collector.Engine
         private long _commands;
 
         public long Received => Interlocked.Read(ref _received);
+
+        /// <summary>Messages received as they were published (not retained copies from the broker's store).</summary>
+        public long ReceivedLive => Interlocked.Read(ref _receivedLive);
+
+        private long _receivedLive;
 
         /// <summary>Period records and snapshots verified and stored.</summary>
         public long Stored => Interlocked.Read(ref _stored);
@@ -90,9 +95,14 @@ namespace AssetMeter.Collector.Engine
 
         private long _lastCommandTick;
 
-        internal void Count(IngestOutcome outcome)
+        internal void Count(IngestOutcome outcome, bool retained)
         {
             Interlocked.Increment(ref _received);
+            if (!retained)
+            {
+                Interlocked.Increment(ref _receivedLive);
+            }
+
             if (outcome.Kind == MessageKind.Reply)
             {
                 Interlocked.Increment(ref _replies);
@@ -143,6 +153,9 @@ namespace AssetMeter.Collector.Engine
         private readonly CancellationTokenSource _stop = new();
         private readonly IMqttClient _client;
         private readonly List<Task> _tasks = new();
+        private readonly SemaphoreSlim _superviseLock = new(1, 1);
+        private CollectorStore? _superviseStore;
+        private Supervisor? _supervisor;
         private volatile bool _sharedSubscriptions;
         private long _pending;
 
@@ -167,6 +180,9 @@ namespace AssetMeter.Collector.Engine
 
         public CollectorCounters Counters { get; } = new();
 
+        /// <summary>Told of every command the supervisor is about to publish.</summary>
+        public event Action<OutgoingCommand>? CommandPublishing;
+
         /// <summary>Told of every ingested message (on the worker thread).</summary>
         public event Action<IngestOutcome>? Ingested;
 
@@ -186,8 +202,12 @@ namespace AssetMeter.Collector.Engine
             _tasks.Add(Task.Run(() => IngestAsync(ingestStore, _stop.Token)));
             if (_options.Supervise && _key != null)
             {
-                CollectorStore superviseStore = CollectorStore.Open(_storeLocation);
-                _tasks.Add(Task.Run(() => SuperviseAsync(superviseStore, _stop.Token)));
+                _superviseStore = CollectorStore.Open(_storeLocation);
+                _supervisor = new Supervisor(_superviseStore, _key, _topics, _options.Supervision, _options.Instance, _log);
+                if (_options.SupervisionInterval > TimeSpan.Zero)
+                {
+                    _tasks.Add(Task.Run(() => SuperviseAsync(_stop.Token)));
+                }
             }
         }
 
@@ -333,9 +353,10 @@ namespace AssetMeter.Collector.Engine
                             _log($"store: {e.GetType().Name}: {e.Message}; {batch.Count} messages not stored, the meters will send them again");
                         }
 
-                        foreach (IngestOutcome outcome in outcomes)
+                        for (int i = 0; i < outcomes.Count; i++)
                         {
-                            Counters.Count(outcome);
+                            IngestOutcome outcome = outcomes[i];
+                            Counters.Count(outcome, batch[i].Retained);
                             Report(outcome);
                             Ingested?.Invoke(outcome);
                         }
@@ -365,36 +386,51 @@ namespace AssetMeter.Collector.Engine
             }
         }
 
-        private async Task SuperviseAsync(CollectorStore store, CancellationToken stop)
+        private async Task SuperviseAsync(CancellationToken stop)
         {
-            using (store)
+            while (!stop.IsCancellationRequested)
             {
-                var supervisor = new Supervisor(store, _key!, _topics, _options.Supervision, _options.Instance, _log);
-                while (!stop.IsCancellationRequested)
+                try
                 {
-                    try
-                    {
-                        await Task.Delay(_options.SupervisionInterval, stop);
-                        if (!_client.IsConnected)
-                        {
-                            continue;
-                        }
-
-                        foreach (OutgoingCommand command in supervisor.Decide(_time.GetUtcNow().UtcDateTime))
-                        {
-                            await PublishAsync(command.Topic, command.Message, stop);
-                        }
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
-                    catch (Exception e) when (e is not OutOfMemoryException)
-                    {
-                        // A broker that went away mid-publish, a database hiccup: log it and carry on next round.
-                        _log($"supervision: {e.GetType().Name}: {e.Message}");
-                    }
+                    await Task.Delay(_options.SupervisionInterval, stop);
+                    await SuperviseOnceAsync(stop);
                 }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>
+        /// One round of supervision: decide what the meters must be told, and publish it. The service does this by
+        /// itself every <see cref="CollectorOptions.SupervisionInterval"/>; with an interval of zero the caller (a
+        /// simulation that owns the clock) calls it instead.
+        /// </summary>
+        public async Task SuperviseOnceAsync(CancellationToken cancel)
+        {
+            if (_supervisor == null || !_client.IsConnected)
+            {
+                return;
+            }
+
+            await _superviseLock.WaitAsync(cancel);
+            try
+            {
+                foreach (OutgoingCommand command in _supervisor.Decide(_time.GetUtcNow().UtcDateTime))
+                {
+                    CommandPublishing?.Invoke(command);
+                    await PublishAsync(command.Topic, command.Message, cancel);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+            {
+                // A broker that went away mid-publish, a database hiccup: log it and carry on next round.
+                _log($"supervision: {e.GetType().Name}: {e.Message}");
+            }
+            finally
+            {
+                _superviseLock.Release();
             }
         }
 
@@ -447,6 +483,7 @@ namespace AssetMeter.Collector.Engine
             }
 
             _client.Dispose();
+            _superviseStore?.Dispose();
             _stop.Dispose();
         }
     }

@@ -37,7 +37,10 @@ namespace AssetMeter.Collector.Engine
         /// <summary>How often each meter's clock is checked.</summary>
         public TimeSpan ClockCheckInterval { get; init; } = TimeSpan.FromHours(6);
 
-        /// <summary>How soon a meter whose clock is doubtful (unsynchronised, just reset, inconclusive) is checked again.</summary>
+        /// <summary>How often a meter whose status says its clock is not synchronised is checked.</summary>
+        public TimeSpan DoubtfulClockCheckInterval { get; init; } = TimeSpan.FromMinutes(15);
+
+        /// <summary>How soon a clock that was just reset, measured inconclusively or seen far off is checked again.</summary>
         public TimeSpan ClockRecheck { get; init; } = TimeSpan.FromMinutes(2);
 
         /// <summary>Largest tolerated difference between a meter's clock and the collector's.</summary>
@@ -256,14 +259,24 @@ namespace AssetMeter.Collector.Engine
                 }
             }
 
-            // The meter's status says what its clock was when it published; a clock far off shows there before any check.
-            bool doubtful = status.Clock != "synchronised" && status.Clock != "holdover" || PassivelyBeyond(status);
-            if (doubtful && watch.NextCheck > now + _settings.ClockRecheck)
+            // Regular checks, sooner when the meter's status shows its clock far off (a status is not signed and its
+            // transit is unknown, so it only prompts a measurement) or says the clock is not synchronised.
+            DateTime due = watch.NextCheck;
+            if (PassivelyBeyond(status))
             {
-                watch.NextCheck = now;
+                due = Min(due, watch.LastCheck + _settings.ClockRecheck);
+                if (watch.PassiveNoticed != status.ReceivedUtc)
+                {
+                    watch.PassiveNoticed = status.ReceivedUtc;
+                    _log($"{meter.Serial}: its status says {UtcText.Format(status.MeterUtc!.Value)}, received {UtcText.Format(status.ReceivedUtc)}: checking its clock");
+                }
+            }
+            else if (status.Clock != "synchronised" && status.Clock != "holdover")
+            {
+                due = Min(due, watch.LastCheck + _settings.DoubtfulClockCheckInterval);
             }
 
-            if (now < watch.NextCheck)
+            if (now < due)
             {
                 return;
             }
@@ -271,7 +284,11 @@ namespace AssetMeter.Collector.Engine
             long counter = Claim(meter.Serial, "read", "clock-check", now);
             commands.Add(new OutgoingCommand(meter.Serial, _topics.Command(meter.Serial), MeterCommand.Read(_key, meter.Serial, counter, now + _settings.CommandLifetime), "read", counter));
             watch.Pending("read", counter, now);
+            watch.LastCheck = now;
+            watch.NextCheck = now + _settings.ClockCheckInterval;
         }
+
+        private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
         private void Answered(MeterRegistration meter, CommandEntry command, MeterWatch watch, DateTime now, List<OutgoingCommand> commands)
         {
@@ -287,6 +304,18 @@ namespace AssetMeter.Collector.Engine
                 }
 
                 watch.NextCheck = command.Result == "ok" ? now + _settings.ClockRecheck : now + _settings.ClockCheckInterval;
+                return;
+            }
+
+            if (command.Result == "ok" && command.MeterUtc == null && command.ReplyUtc != null)
+            {
+                // The meter does not know the time at all (no time source since it started): give it ours.
+                _log($"{meter.Serial}: the meter does not know the time");
+                if (_settings.ResetClocks)
+                {
+                    SendReset(meter, watch, now, now, commands);
+                }
+
                 return;
             }
 
@@ -325,8 +354,8 @@ namespace AssetMeter.Collector.Engine
                 return;
             }
 
-            // The meter will apply the time on arrival: send the time it will be then (half the measured round trip on).
-            SendReset(meter, watch, now, now + TimeSpan.FromMilliseconds(check.UncertaintyMilliseconds), commands);
+            // The command carries the collector's time at sending; on a LAN it arrives within milliseconds.
+            SendReset(meter, watch, now, now, commands);
         }
 
         private void SendReset(MeterRegistration meter, MeterWatch watch, DateTime now, DateTime setTo, List<OutgoingCommand> commands)
@@ -395,6 +424,8 @@ namespace AssetMeter.Collector.Engine
             public long AcknowledgedUpTo = -1;
             public DateTime AcknowledgedAt = DateTime.MinValue;
             public DateTime NextCheck = DateTime.MinValue;
+            public DateTime LastCheck = DateTime.MinValue;
+            public DateTime PassiveNoticed;
             public long PendingCounter;
             public string PendingOperation = string.Empty;
             public DateTime PendingSentUtc;

@@ -341,6 +341,12 @@ namespace AssetMeter.Firmware.Mqtt
         private void SendEvents()
         {
             uint from = _loop.State.PublishedEventSequence + 1;
+            if (from >= _loop.State.NextEventSequence)
+            {
+                // Nothing new: do not scan the event file (up to 120 entries, CRC each) on every tick.
+                return;
+            }
+
             int count = _loop.Journal.ReadEvents(from, _events);
             for (int i = 0; i < count; i++)
             {
