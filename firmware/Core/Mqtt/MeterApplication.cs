@@ -237,7 +237,21 @@ namespace AssetMeter.Firmware.Mqtt
         private void SendPeriods(long now)
         {
             long last = _loop.Journal.LastPeriodIndex;
+            long first = _loop.Journal.FirstPeriodIndex;
             int budget = _settings.RecordsPerTick;
+
+            // Nothing before the first journaled period can be sent: a meter that started with an empty journal
+            // (next period 0) or dropped old segments would otherwise walk through every missing index, a few per
+            // tick, before reaching the first real one (from period 0, some fifty days).
+            if (first > _nextPeriod)
+            {
+                _nextPeriod = first;
+            }
+
+            if (_resendFrom >= 0 && first > _resendFrom)
+            {
+                _resendFrom = first;
+            }
 
             // A requested backfill goes first, in order, even for periods already acknowledged.
             while (_resendFrom >= 0 && budget > 0)
@@ -279,7 +293,6 @@ namespace AssetMeter.Firmware.Mqtt
                 else if (now - _caughtUpAt >= _settings.AcknowledgementWaitTicks)
                 {
                     // No acknowledgement: start a new cycle from the first unacknowledged period.
-                    long first = _loop.Journal.FirstPeriodIndex;
                     _nextPeriod = acknowledged + 1 > first ? acknowledged + 1 : first;
                     _caughtUpAt = -1;
                 }
