@@ -82,8 +82,16 @@ namespace AssetMeter.Bench.Year
         {
             double difference = metered - truth;
             double ratio = truth == 0 ? 0 : (metered / truth) - 1;
-            return string.Format(CultureInfo.InvariantCulture, "metered {0:N3} Wh, emulator's true energy {1:N3} Wh: metered/true - 1 = {2:+0.000;-0.000} ppm ({3:+0.0000;-0.0000} Wh, {4:+0.00;-0.00} register counts)",
-                metered, truth, ratio * 1e6, difference, difference / countWattHours);
+            return string.Format(CultureInfo.InvariantCulture, "metered {0:N3} Wh, emulator's true energy {1:N3} Wh: metered/true - 1 = {2} ppm ({3} Wh, {4} register counts)",
+                metered, truth, Signed(ratio * 1e6, 3), Signed(difference, 4), Signed(difference / countWattHours, 2));
+        }
+
+        // "+0.000" / "-0.012": the sign always shown, and no "-0.000" for a value that rounds to zero.
+        private static string Signed(double value, int decimals)
+        {
+            string text = Math.Abs(value).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            bool zero = text.Trim('0', '.').Length == 0;
+            return (value < 0 && !zero ? "-" : "+") + text;
         }
 
         internal static void Line(string label, string text) => Console.WriteLine($"  {label,-30} {text}");

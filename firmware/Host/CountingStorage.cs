@@ -90,6 +90,9 @@ namespace AssetMeter.Firmware.Host
         /// <summary>Most blocks the files have occupied at any moment.</summary>
         public int PeakBlocksInUse { get; private set; }
 
+        /// <summary>Writes that created a file (a name not present before).</summary>
+        public long FilesCreated { get; private set; }
+
         /// <summary>Most files present at any moment.</summary>
         public int PeakFiles { get; private set; }
 
@@ -132,6 +135,10 @@ namespace AssetMeter.Firmware.Host
             if (_lengths.TryGetValue(name, out int previous))
             {
                 BlocksInUse -= BlocksFor(previous);
+            }
+            else
+            {
+                FilesCreated++;
             }
 
             _lengths[name] = count;

@@ -48,7 +48,10 @@ namespace AssetMeter.Firmware.Host
         /// <summary>It handled a collector command (the command parser returns strings).</summary>
         Command = 0,
 
-        /// <summary>It started a journal segment or event file (file names are built when a file changes).</summary>
+        /// <summary>
+        /// It started a journal segment or event file, or wrote a file's second copy for the first time: the journal
+        /// builds file names when a file changes, and the in-memory flash allocates each new file's blocks.
+        /// </summary>
         NewFile = 1,
 
         /// <summary>None of the above: a steady-state allocation the design does not expect.</summary>
@@ -117,10 +120,15 @@ namespace AssetMeter.Firmware.Host
 
         public Dictionary<EventCode, long> Events { get; } = new();
 
+        /// <summary>Days over which flash and network use were counted (the steady-state days).</summary>
+        public int SteadyDays { get; set; }
+
+        /// <summary>MQTT messages over the steady-state days.</summary>
         public long MqttMessages { get; set; }
 
         public long MqttBytes { get; set; }
 
+        /// <summary>Flash writes over the steady-state days.</summary>
         public StorageCounts Storage { get; set; }
 
         public int PeakBlocksInUse { get; set; }
@@ -225,6 +233,7 @@ namespace AssetMeter.Firmware.Host
             long closedAtLastAck = 0;
             bool commandPending = false;
             bool started = false;
+            bool countingSteady = false;
             long importAtStart = 0;
             long exportAtStart = 0;
             double trueImportAtStart = 0;
@@ -246,6 +255,7 @@ namespace AssetMeter.Firmware.Host
                     meter.SubmitTimeSample(new SntpSample { MonotonicTicks = rig.Clock.Ticks, UtcMinusMonotonicTicks = rig.UtcAtZero, DelayTicks = 2_000, Stratum = 2 });
                 }
 
+                long filesBefore = storage.FilesCreated;
                 long closedBefore = recorder.PeriodsClosed;
                 uint eventBefore = recorder.LastEventSequence;
                 long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -262,7 +272,7 @@ namespace AssetMeter.Firmware.Host
                     if (allocated > 0)
                     {
                         var cause = commandPending ? AllocationCause.Command
-                            : StartedNewFile(recorder, closedBefore, eventBefore) ? AllocationCause.NewFile
+                            : storage.FilesCreated > filesBefore || StartedNewFile(recorder, closedBefore, eventBefore) ? AllocationCause.NewFile
                             : AllocationCause.Unexpected;
                         report.AllocatingTicks[(int)cause]++;
                         report.AllocatedBytes[(int)cause] += allocated;
@@ -279,6 +289,11 @@ namespace AssetMeter.Firmware.Host
                     exportAtStart = meter.Loop.ExportMicrowattHours;
                     trueImportAtStart = rig.Chip.TrueImportWattHours;
                     trueExportAtStart = rig.Chip.TrueExportWattHours;
+                }
+
+                if (!countingSteady && rig.TrueUtc >= steadyFromUtc)
+                {
+                    countingSteady = true;
                     storageAtStart = storage.Counts;
                     mqttMessagesAtStart = mqtt.Messages;
                     mqttBytesAtStart = mqtt.Bytes;
@@ -310,6 +325,7 @@ namespace AssetMeter.Firmware.Host
             report.TrueExportWattHours = rig.Chip.TrueExportWattHours - trueExportAtStart;
             report.PeriodsClosed = recorder.ClosedInSpan;
             report.AcknowledgedPeriodIndex = meter.Loop.State.AcknowledgedPeriodIndex;
+            report.SteadyDays = _options.Days - _options.SteadyAfterDays;
             report.Storage = storage.Counts.Minus(storageAtStart);
             report.PeakBlocksInUse = storage.PeakBlocksInUse;
             report.MqttMessages = mqtt.Messages - mqttMessagesAtStart;

@@ -346,6 +346,12 @@ namespace AssetMeter.Firmware.Mqtt
         private void SendEvents()
         {
             uint from = _loop.State.PublishedEventSequence + 1;
+            if (from >= _loop.State.NextEventSequence)
+            {
+                // Nothing logged since the last one sent.
+                return;
+            }
+
             int count = _loop.Journal.ReadEvents(from, _events);
             for (int i = 0; i < count; i++)
             {
