@@ -57,7 +57,8 @@ namespace AssetMeter.Bench.Year
             double simulatedSeconds = r.Ticks * pollSeconds;
             Console.WriteLine(string.Format(c, "Simulated span: {0}, {1:yyyy-MM-dd} + {2} days, poll {3:0.###} s, EV-charger load every day, collector acknowledging daily", IcName(r.Ic), r.StartUtc, r.Days, pollSeconds));
             Line("ticks", string.Format(c, "{0:N0} in {1:F1} s wall: {2:N0} ticks/s, {3:N0} simulated seconds per second", r.Ticks, r.Elapsed.TotalSeconds, r.TicksPerSecond, simulatedSeconds / r.Elapsed.TotalSeconds));
-            Line("inside MeterApplication.Tick", string.Format(c, "{0:F2} µs/tick ({1:P0} of the wall time; the rest is the emulated chip and the harness)", r.MeterMicrosecondsPerTick, r.InMeter.TotalSeconds / r.Elapsed.TotalSeconds));
+            Line(string.Empty, string.Format(c, "{0:F1} s of processor time: {1:N0} ticks per processor second (wall figures depend on what else the machine runs)", r.ProcessorTime.TotalSeconds, r.TicksPerProcessorSecond));
+            Line("inside MeterApplication.Tick", string.Format(c, "{0:F2} µs/tick of wall time ({1:P0} of it; the rest is the emulated chip and the harness)", r.MeterMicrosecondsPerTick, r.InMeter.TotalSeconds / r.Elapsed.TotalSeconds));
             Line("periods closed", string.Format(c, "{0:N0} of {1:N0} expected; {2:N0} read back from the journal intact and chained; {3:N0} flagged", r.PeriodsClosed, r.ExpectedPeriods, r.PeriodsJournaledAndChained, r.PeriodsFlagged));
             Line("import", Energy(r.MeteredImportWattHours, r.TrueImportWattHours, r.CountWattHours));
             Line("export", Energy(r.MeteredExportWattHours, r.TrueExportWattHours, r.CountWattHours));

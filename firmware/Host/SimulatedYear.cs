@@ -73,6 +73,9 @@ namespace AssetMeter.Firmware.Host
 
         public TimeSpan Elapsed { get; set; }
 
+        /// <summary>Processor time the process used for the run (the honest figure on a shared, loaded machine).</summary>
+        public TimeSpan ProcessorTime { get; set; }
+
         /// <summary>Wall time spent inside MeterApplication.Tick (the rest is the emulated chip and this harness).</summary>
         public TimeSpan InMeter { get; set; }
 
@@ -134,6 +137,8 @@ namespace AssetMeter.Firmware.Host
         public int PeakBlocksInUse { get; set; }
 
         public double TicksPerSecond => Ticks / Elapsed.TotalSeconds;
+
+        public double TicksPerProcessorSecond => Ticks / ProcessorTime.TotalSeconds;
 
         public double MeterMicrosecondsPerTick => InMeter.TotalMilliseconds * 1000.0 / Ticks;
 
@@ -243,6 +248,7 @@ namespace AssetMeter.Firmware.Host
             long mqttBytesAtStart = 0;
             long inMeter = 0;
             var watch = Stopwatch.StartNew();
+            var processor = Process.GetCurrentProcess().TotalProcessorTime;
 
             while (rig.TrueUtc < endUtc)
             {
@@ -318,6 +324,7 @@ namespace AssetMeter.Firmware.Host
             }
 
             report.Elapsed = watch.Elapsed;
+            report.ProcessorTime = Process.GetCurrentProcess().TotalProcessorTime - processor;
             report.InMeter = TimeSpan.FromSeconds(inMeter / (double)Stopwatch.Frequency);
             report.MeteredImportWattHours = (meter.Loop.ImportMicrowattHours - importAtStart) / 1e6;
             report.MeteredExportWattHours = (meter.Loop.ExportMicrowattHours - exportAtStart) / 1e6;
