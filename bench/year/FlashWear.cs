@@ -47,7 +47,7 @@ namespace AssetMeter.Bench.Year
             Console.WriteLine(string.Format(C, "the erases over the free blocks only: {0} of {1} once the journal holds its full retention ({2} blocks, below), each good", freeBlocks, blocks, fullRetentionBlocks));
             Console.WriteLine(string.Format(C, "for {0:N0} erase cycles. Lifetime = free blocks x cycles / blocks written per day.", EraseCycles));
             Console.WriteLine();
-            Console.WriteLine(string.Format(C, "  {0,-10} {1,-18} {2,6} {3,9} {4,8} {5,8} {6,7} {7,11} {8,11} {9,10}", "IC", "load", "poll s", "writes/d", "ckpt/d", "segm/d", "event/d", "bytes/d", "blocks/d", "lifetime"));
+            Console.WriteLine(string.Format(C, "  {0,-10} {1,-18} {2,6} {3,9} {4,8} {5,8} {6,7} {7,11} {8,11} {9,17}", "IC", "load", "poll s", "writes/d", "ckpt/d", "segm/d", "event/d", "bytes/d", "blocks/d", "lifetime"));
             var cases = new (string Name, double Watts)[] { ("idle", 0), ("EV-charger day", -1), ("7 kW continuous", 7000), ("100 kW continuous", 100000) };
             foreach (var ic in new[] { IcKind.Ade7953, IcKind.Atm90e32 })
             {
@@ -62,11 +62,11 @@ namespace AssetMeter.Bench.Year
                     double perDay = 1.0 / report.SteadyDays;
                     var s = report.Storage;
                     double blocksPerDay = s.TotalBlockWrites * perDay;
-                    double years = freeBlocks * (double)EraseCycles / blocksPerDay / 365.25;
-                    Console.WriteLine(string.Format(C, "  {0,-10} {1,-18} {2,6:0.###} {3,9:N0} {4,8:N0} {5,8:N0} {6,7:N0} {7,11:N0} {8,11:N0} {9,8:N1} y",
+                    double lifetimeDays = freeBlocks * (double)EraseCycles / blocksPerDay;
+                    Console.WriteLine(string.Format(C, "  {0,-10} {1,-18} {2,6:0.###} {3,9:N0} {4,8:N0} {5,8:N0} {6,7:N0} {7,11:N0} {8,11:N0} {9,7:N0} d = {10,4:F1} y",
                         Program.IcName(ic), name, report.PollIntervalTicks / (double)Second, s.TotalWrites * perDay,
                         s.Writes[(int)JournalFileKind.Checkpoint] * perDay, s.Writes[(int)JournalFileKind.Segment] * perDay, s.Writes[(int)JournalFileKind.Event] * perDay,
-                        s.TotalBytes * perDay, blocksPerDay, years));
+                        s.TotalBytes * perDay, blocksPerDay, lifetimeDays, lifetimeDays / 365.25));
                 }
             }
 

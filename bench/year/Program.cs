@@ -84,7 +84,7 @@ namespace AssetMeter.Bench.Year
             double difference = metered - truth;
             double ratio = truth == 0 ? 0 : (metered / truth) - 1;
             return string.Format(CultureInfo.InvariantCulture, "metered {0:N3} Wh, emulator's true energy {1:N3} Wh: metered/true - 1 = {2} ppm ({3} Wh, {4} register counts)",
-                metered, truth, Signed(ratio * 1e6, 3), Signed(difference, 4), Signed(difference / countWattHours, 2));
+                metered, truth, Signed(ratio * 1e6, 5), Signed(difference, 4), Signed(difference / countWattHours, 2));
         }
 
         // "+0.000" / "-0.012": the sign always shown, and no "-0.000" for a value that rounds to zero.
