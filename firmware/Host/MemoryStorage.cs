@@ -6,11 +6,13 @@ namespace AssetMeter.Firmware.Host
 {
     /// <summary>
     /// Storage in memory, surviving any number of simulated restarts of the meter (the meter object is dropped,
-    /// the storage object kept). Writes into a file's existing array where the size allows, so steady-state
-    /// checkpoint writes allocate nothing.
+    /// the storage object kept). Writes into a file's existing array where the size allows, and sizes arrays in
+    /// whole 4 KB blocks, so steady-state writes allocate nothing.
     /// </summary>
     public sealed class MemoryStorage : IStorage
     {
+        private const int BlockSize = 4096;
+
         private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int> _lengths = new(StringComparer.Ordinal);
 
@@ -54,7 +56,9 @@ namespace AssetMeter.Firmware.Host
         {
             if (!_files.TryGetValue(name, out var content) || content.Length < count)
             {
-                content = new byte[Math.Max(count, 64)];
+                // Whole 4 KB blocks, as on flash: a file that grows a little at a time (a segment gains 15 bytes
+                // per period) is then reallocated once per block, not on every write.
+                content = new byte[Math.Max(BlockSize, ((count + BlockSize - 1) / BlockSize) * BlockSize)];
                 _files[name] = content;
             }
 

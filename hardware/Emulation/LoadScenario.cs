@@ -64,31 +64,32 @@ namespace AssetMeter.Hardware.Emulation
         /// <summary>The first change point strictly after <paramref name="seconds"/>, or +infinity.</summary>
         public double NextChangeAfter(double seconds)
         {
-            foreach (var segment in _segments)
-            {
-                if (segment.Start > seconds)
-                {
-                    return segment.Start;
-                }
-            }
-
-            return double.PositiveInfinity;
+            int next = IndexAt(seconds) + 1;
+            return next < _segments.Count ? _segments[next].Start : double.PositiveInfinity;
         }
 
-        private (double Start, PhaseLoad[] Phases) SegmentAt(double seconds)
-        {
-            var found = _segments[0];
-            foreach (var segment in _segments)
-            {
-                if (segment.Start > seconds)
-                {
-                    break;
-                }
+        private (double Start, PhaseLoad[] Phases) SegmentAt(double seconds) => _segments[IndexAt(seconds)];
 
-                found = segment;
+        // The last segment starting at or before `seconds` (the first one for earlier times), by binary search: the
+        // emulator asks twice per simulated step, and a year of daily load changes has thousands of segments.
+        private int IndexAt(double seconds)
+        {
+            int low = 0;
+            int high = _segments.Count - 1;
+            while (low < high)
+            {
+                int middle = (low + high + 1) / 2;
+                if (_segments[middle].Start <= seconds)
+                {
+                    low = middle;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
             }
 
-            return found;
+            return low;
         }
     }
 }

@@ -3,9 +3,18 @@
 set -euo pipefail
 
 packages=()
-need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
+# need <command> <package>: the package is installed unless the command is found, on the PATH or in the sbin
+# directories (daemons such as chronyd live in /usr/sbin, which is not on an ordinary user's PATH).
+need() {
+  command -v "$1" >/dev/null 2>&1 && return
+  for dir in /usr/sbin /sbin /usr/local/sbin; do
+    [ -x "$dir/$1" ] && return
+  done
+  packages+=("$2")
+}
 
-# (filled in as the test suites start real servers)
+# chronyd as a loopback NTP server for the SNTP client test (tests/Firmware.Tests/Clock/ChronySntpTests.cs).
+need chronyd chrony
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

@@ -75,6 +75,11 @@ namespace AssetMeter.Firmware.Journal
         private readonly byte[] _events = new byte[EventFile.MaximumLength];
         private readonly long[] _segments;
 
+        // The file names of each segment in _segments, built once when the segment is added: reading an old period
+        // (a resend) must not build strings on every switch between segments.
+        private readonly string[] _segmentNamesA;
+        private readonly string[] _segmentNamesB;
+
         private int _segmentCount;
         private bool _hasCurrent;
         private bool _currentNextIsB;
@@ -115,6 +120,8 @@ namespace AssetMeter.Firmware.Journal
             _maximumSegments = maximumSegments;
             _maximumEventFiles = maximumEventFiles;
             _segments = new long[maximumSegments + 1];
+            _segmentNamesA = new string[maximumSegments + 1];
+            _segmentNamesB = new string[maximumSegments + 1];
         }
 
         /// <summary>Highest period index the collector has acknowledged (set by the meter from its checkpoint), or -1.</summary>
@@ -221,8 +228,8 @@ namespace AssetMeter.Firmware.Journal
             {
                 long number = _segments[i];
                 bool last = i == _segmentCount - 1;
-                string nameA = SegmentName(number, false);
-                string nameB = SegmentName(number, true);
+                string nameA = _segmentNamesA[i];
+                string nameB = _segmentNamesB[i];
                 bool aValid = LoadSegment(nameA, _current);
                 bool bValid = LoadSegment(nameB, other);
                 if (!aValid && !bValid)
@@ -311,7 +318,10 @@ namespace AssetMeter.Firmware.Journal
                 }
 
                 recovery.PeriodCount += _current.Count;
-                _segments[kept++] = number;
+                _segments[kept] = number;
+                _segmentNamesA[kept] = nameA;
+                _segmentNamesB[kept] = nameB;
+                kept++;
                 if (last)
                 {
                     // The next write goes where losing it costs nothing: over the damaged newest copy when the data
@@ -575,7 +585,8 @@ namespace AssetMeter.Firmware.Journal
             }
             else
             {
-                if (IndexOfSegment(number) < 0)
+                int slot = IndexOfSegment(number);
+                if (slot < 0)
                 {
                     return PeriodReadStatus.Missing;
                 }
@@ -583,7 +594,7 @@ namespace AssetMeter.Firmware.Journal
                 if (_cachedSegment != number)
                 {
                     _cachedSegment = -1;
-                    if (!LoadSegment(SegmentName(number, false), _cache) && !LoadSegment(SegmentName(number, true), _cache))
+                    if (!LoadSegment(_segmentNamesA[slot], _cache) && !LoadSegment(_segmentNamesB[slot], _cache))
                     {
                         return PeriodReadStatus.Corrupt;
                     }
@@ -612,14 +623,16 @@ namespace AssetMeter.Firmware.Journal
         private void StartSegment(long index, HalfHourPeriod period)
         {
             _current.Begin(index, period.ImportStartMicrowattHours, period.ExportStartMicrowattHours);
-            _currentA = SegmentName(_current.Number, false);
-            _currentB = SegmentName(_current.Number, true);
+            int slot = IndexOfSegment(_current.Number);
+            if (slot < 0)
+            {
+                slot = InsertSegment(_current.Number);
+            }
+
+            _currentA = _segmentNamesA[slot];
+            _currentB = _segmentNamesB[slot];
             _currentNextIsB = false;
             _hasCurrent = true;
-            if (IndexOfSegment(_current.Number) < 0)
-            {
-                InsertSegment(_current.Number);
-            }
         }
 
         private JournalResult FinishSegmentAndStartNext(long index, HalfHourPeriod period, out long firstDropped, out long lastDropped)
@@ -667,14 +680,16 @@ namespace AssetMeter.Firmware.Journal
                     result = JournalResult.DroppedAcknowledged;
                 }
 
-                TryDelete(SegmentName(oldest, false));
-                TryDelete(SegmentName(oldest, true));
+                TryDelete(_segmentNamesA[0]);
+                TryDelete(_segmentNamesB[0]);
                 if (_cachedSegment == oldest)
                 {
                     _cachedSegment = -1;
                 }
 
                 Array.Copy(_segments, 1, _segments, 0, _segmentCount - 1);
+                Array.Copy(_segmentNamesA, 1, _segmentNamesA, 0, _segmentCount - 1);
+                Array.Copy(_segmentNamesB, 1, _segmentNamesB, 0, _segmentCount - 1);
                 _segmentCount--;
                 FirstPeriodIndex = _segments[0] * PeriodSegment.PeriodsPerSegment;
             }
@@ -827,11 +842,17 @@ namespace AssetMeter.Firmware.Journal
                 return 0;
             }
 
-            for (long file = EventFile.FileOf(fromSequence); file <= _eventFile && found < into.Length; file++)
+            long firstFile = EventFile.FileOf(fromSequence);
+            for (long file = firstFile; file <= _eventFile && found < into.Length; file++)
             {
                 int entries = file == _eventFile ? _eventCount : LoadEventFile(file);
                 byte[] source = file == _eventFile ? _events : _io;
-                for (int position = 0; position < entries && found < into.Length; position++)
+
+                // Entry positions follow sequence numbers, so start at the one asked for: the publisher asks every
+                // tick, and checking the CRC of every older entry in the file each time cost more than the rest of
+                // the tick once the file filled up.
+                int start = file == firstFile ? (int)((fromSequence - 1) % EventFile.EventsPerFile) : 0;
+                for (int position = start; position < entries && found < into.Length; position++)
                 {
                     MeterEvent meterEvent;
                     if (EventFile.ReadEntry(source, position, out meterEvent) && meterEvent.Sequence >= fromSequence)
@@ -916,17 +937,23 @@ namespace AssetMeter.Firmware.Journal
             return -1;
         }
 
-        private void InsertSegment(long number)
+        // Adds a segment in number order with its file names; returns its slot.
+        private int InsertSegment(long number)
         {
             int at = _segmentCount;
             while (at > 0 && _segments[at - 1] > number)
             {
                 _segments[at] = _segments[at - 1];
+                _segmentNamesA[at] = _segmentNamesA[at - 1];
+                _segmentNamesB[at] = _segmentNamesB[at - 1];
                 at--;
             }
 
             _segments[at] = number;
+            _segmentNamesA[at] = SegmentName(number, false);
+            _segmentNamesB[at] = SegmentName(number, true);
             _segmentCount++;
+            return at;
         }
 
         private static long Max(long a, long b)

@@ -237,7 +237,21 @@ namespace AssetMeter.Firmware.Mqtt
         private void SendPeriods(long now)
         {
             long last = _loop.Journal.LastPeriodIndex;
+            long first = _loop.Journal.FirstPeriodIndex;
             int budget = _settings.RecordsPerTick;
+
+            // Nothing before the first journaled period can be sent: a meter that started with an empty journal
+            // (next period 0) or dropped old segments would otherwise walk through every missing index, a few per
+            // tick, before reaching the first real one (from period 0, some fifty days).
+            if (first > _nextPeriod)
+            {
+                _nextPeriod = first;
+            }
+
+            if (_resendFrom >= 0 && first > _resendFrom)
+            {
+                _resendFrom = first;
+            }
 
             // A requested backfill goes first, in order, even for periods already acknowledged.
             while (_resendFrom >= 0 && budget > 0)
@@ -255,14 +269,6 @@ namespace AssetMeter.Firmware.Mqtt
 
                 _resendFrom++;
                 budget--;
-            }
-
-            // The cursor never points below the oldest period kept (at start-up nothing is acknowledged, so it would
-            // otherwise start at period 0 and walk the whole calendar before reaching the journal).
-            long oldest = _loop.Journal.FirstPeriodIndex;
-            if (oldest >= 0 && _nextPeriod < oldest)
-            {
-                _nextPeriod = oldest;
             }
 
             while (budget > 0 && _nextPeriod >= 0 && _nextPeriod <= last)
@@ -287,7 +293,6 @@ namespace AssetMeter.Firmware.Mqtt
                 else if (now - _caughtUpAt >= _settings.AcknowledgementWaitTicks)
                 {
                     // No acknowledgement: start a new cycle from the first unacknowledged period.
-                    long first = _loop.Journal.FirstPeriodIndex;
                     _nextPeriod = acknowledged + 1 > first ? acknowledged + 1 : first;
                     _caughtUpAt = -1;
                 }
@@ -343,7 +348,7 @@ namespace AssetMeter.Firmware.Mqtt
             uint from = _loop.State.PublishedEventSequence + 1;
             if (from >= _loop.State.NextEventSequence)
             {
-                // Nothing new: do not scan the event file (up to 120 entries, CRC each) on every tick.
+                // Nothing logged since the last one sent: do not look in the event file on every tick.
                 return;
             }
 

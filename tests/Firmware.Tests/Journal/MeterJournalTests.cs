@@ -315,6 +315,13 @@ namespace AssetMeter.Firmware.Tests.Journal
 
             count = recovered.ReadEvents(250, read);
             Assert.AreEqual(51, count);
+            Assert.AreEqual(250u, read[0].Sequence);
+
+            // From the middle of a sealed file: reading starts at the entry asked for, then runs on into the next files.
+            count = recovered.ReadEvents(130, read);
+            Assert.AreEqual(171, count);
+            Assert.IsTrue(read.Take(count).Select(e => e.Sequence).SequenceEqual(Enumerable.Range(130, 171).Select(i => (uint)i)));
+            Assert.AreEqual(0, recovered.ReadEvents(301, read));
         }
     }
 }

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AssetMeter.Firmware.Configuration;
+using AssetMeter.Firmware.Host;
+using AssetMeter.Firmware.Journal;
+using AssetMeter.Firmware.Metering;
+using AssetMeter.Hardware.Emulation;
+
+namespace AssetMeter.Bench.Year
+{
+    /// <summary>
+    /// year-bench [year] [--days N] [--start yyyy-MM-dd] [--ic ade7953|atm90e32|both]: a simulated span (a year by
+    /// default) at one-second ticks through the whole meter application.
+    /// year-bench flash-wear [--days N]: bytes and blocks the journal writes per day at typical loads, the lifetime of
+    /// a 512 KB LittleFS partition, retention, and the energy at risk in a power cut.
+    /// </summary>
+    public static class Program
+    {
+        private const long Second = 10_000_000;
+
+        public static int Main(string[] args)
+        {
+            var options = Options.Parse(args);
+            if (options == null)
+            {
+                Console.Error.WriteLine("usage: year-bench [year] [--days N] [--start yyyy-MM-dd] [--ic ade7953|atm90e32|both]");
+                Console.Error.WriteLine("       year-bench flash-wear [--days N]");
+                return 2;
+            }
+
+            return options.Mode == "flash-wear" ? FlashWear.Run(options.Days ?? 3) : YearRun(options);
+        }
+
+        private static int YearRun(Options options)
+        {
+            int failures = 0;
+            foreach (var ic in options.Ics)
+            {
+                var report = new SimulatedYear(new SimulatedYearOptions { Ic = ic, StartUtc = options.StartUtc, Days = options.Days ?? 365 }).Run();
+                Print(report);
+                if (report.PeriodsClosed != report.ExpectedPeriods || report.PeriodsJournaledAndChained != report.ExpectedPeriods
+                    || report.AllocatingTicks[(int)AllocationCause.Unexpected] != 0)
+                {
+                    failures++;
+                }
+            }
+
+            return failures == 0 ? 0 : 1;
+        }
+
+        private static void Print(SimulatedYearReport r)
+        {
+            var c = CultureInfo.InvariantCulture;
+            double pollSeconds = r.PollIntervalTicks / (double)Second;
+            double simulatedSeconds = r.Ticks * pollSeconds;
+            Console.WriteLine(string.Format(c, "Simulated span: {0}, {1:yyyy-MM-dd} + {2} days, poll {3:0.###} s, EV-charger load every day, collector acknowledging daily", IcName(r.Ic), r.StartUtc, r.Days, pollSeconds));
+            Line("ticks", string.Format(c, "{0:N0} in {1:F1} s wall: {2:N0} ticks/s, {3:N0} simulated seconds per second", r.Ticks, r.Elapsed.TotalSeconds, r.TicksPerSecond, simulatedSeconds / r.Elapsed.TotalSeconds));
+            Line(string.Empty, string.Format(c, "{0:F1} s of processor time: {1:N0} ticks per processor second (wall figures depend on what else the machine runs)", r.ProcessorTime.TotalSeconds, r.TicksPerProcessorSecond));
+            Line("inside MeterApplication.Tick", string.Format(c, "{0:F2} µs/tick of wall time ({1:P0} of it; the rest is the emulated chip and the harness)", r.MeterMicrosecondsPerTick, r.InMeter.TotalSeconds / r.Elapsed.TotalSeconds));
+            Line("periods closed", string.Format(c, "{0:N0} of {1:N0} expected; {2:N0} read back from the journal intact and chained; {3:N0} flagged", r.PeriodsClosed, r.ExpectedPeriods, r.PeriodsJournaledAndChained, r.PeriodsFlagged));
+            Line("import", Energy(r.MeteredImportWattHours, r.TrueImportWattHours, r.CountWattHours));
+            Line("export", Energy(r.MeteredExportWattHours, r.TrueExportWattHours, r.CountWattHours));
+            long expectedAllocations = r.AllocatedBytes[(int)AllocationCause.Command] + r.AllocatedBytes[(int)AllocationCause.NewFile];
+            Line("allocation, steady state", string.Format(c, "{0:N0} bytes over {1:N0} ticks = {2:F4} B/tick in MeterApplication.Tick ({3:F4} B/tick for the whole step with emulator and collector)", r.SteadyBytesAllocated, r.SteadyTicks, r.SteadyBytesPerTick, r.SteadyStepBytesAllocated / (double)Math.Max(1, r.SteadyTicks)));
+            Line(string.Empty, string.Format(c, "ticks that allocated: {0:N0}; {1:N0} handling a collector command ({2:N0} B), {3:N0} opening a journal file ({4:N0} B), {5:N0} otherwise ({6:N0} B); largest {7:N0} B",
+                r.AllocatingTicks.Sum(), r.AllocatingTicks[0], r.AllocatedBytes[0], r.AllocatingTicks[1], r.AllocatedBytes[1], r.AllocatingTicks[2], r.AllocatedBytes[2], r.LargestTickAllocation));
+            Line(string.Empty, r.AllocatingTicks[(int)AllocationCause.Unexpected] == 0
+                ? string.Format(c, "no other tick allocated: outside those, 0 B/tick ({0:N0} B in all went to commands and new files)", expectedAllocations)
+                : "UNEXPECTED: steady-state ticks allocated outside commands and new files");
+            double days = Math.Max(1, r.SteadyDays);
+            Line("flash, per steady day", string.Format(c, "{0:N0} writes, {1:N0} bytes, {2:N0} blocks (checkpoints {3:N0}, segments {4:N0}, events {5:N0}); peak {6} blocks in use",
+                r.Storage.TotalWrites / days, r.Storage.TotalBytes / days, r.Storage.TotalBlockWrites / days,
+                r.Storage.Writes[(int)JournalFileKind.Checkpoint] / days, r.Storage.Writes[(int)JournalFileKind.Segment] / days, r.Storage.Writes[(int)JournalFileKind.Event] / days, r.PeakBlocksInUse));
+            Line("MQTT, per steady day", string.Format(c, "{0:N0} messages, {1:N0} bytes", r.MqttMessages / days, r.MqttBytes / days));
+            Line("acknowledgements", string.Format(c, "{0:N0} sent by the collector; the meter holds period {1:N0} as acknowledged", r.AcknowledgementsSent, r.AcknowledgedPeriodIndex));
+            Line("events", string.Join(", ", r.Events.OrderBy(e => (int)e.Key).Select(e => string.Format(c, "{0} {1:N0}", e.Key, e.Value))));
+            Console.WriteLine();
+        }
+
+        private static string Energy(double metered, double truth, double countWattHours)
+        {
+            double difference = metered - truth;
+            double ratio = truth == 0 ? 0 : (metered / truth) - 1;
+            return string.Format(CultureInfo.InvariantCulture, "metered {0:N3} Wh, emulator's true energy {1:N3} Wh: metered/true - 1 = {2} ppm ({3} Wh, {4} register counts)",
+                metered, truth, Signed(ratio * 1e6, 5), Signed(difference, 4), Signed(difference / countWattHours, 2));
+        }
+
+        // "+0.000" / "-0.012": the sign always shown, and no "-0.000" for a value that rounds to zero.
+        private static string Signed(double value, int decimals)
+        {
+            string text = Math.Abs(value).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            bool zero = text.Trim('0', '.').Length == 0;
+            return (value < 0 && !zero ? "-" : "+") + text;
+        }
+
+        internal static void Line(string label, string text) => Console.WriteLine($"  {label,-30} {text}");
+
+        internal static string IcName(IcKind ic) => ic == IcKind.Ade7953 ? "ADE7953" : "ATM90E32AS";
+
+        private sealed class Options
+        {
+            public string Mode { get; private set; } = "year";
+
+            public int? Days { get; private set; }
+
+            public DateTime StartUtc { get; private set; } = new(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+            public List<IcKind> Ics { get; } = new() { IcKind.Ade7953 };
+
+            public static Options? Parse(string[] args)
+            {
+                var options = new Options();
+                for (int i = 0; i < args.Length; i++)
+                {
+                    string value = i + 1 < args.Length ? args[i + 1] : string.Empty;
+                    switch (args[i])
+                    {
+                        case "year":
+                        case "flash-wear":
+                            options.Mode = args[i];
+                            break;
+                        case "--days" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int days) && days >= 2:
+                            options.Days = days;
+                            i++;
+                            break;
+                        case "--start" when DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var start):
+                            options.StartUtc = DateTime.SpecifyKind(start, DateTimeKind.Utc);
+                            i++;
+                            break;
+                        case "--ic" when value is "ade7953" or "atm90e32" or "both":
+                            options.Ics.Clear();
+                            if (value != "atm90e32")
+                            {
+                                options.Ics.Add(IcKind.Ade7953);
+                            }
+
+                            if (value != "ade7953")
+                            {
+                                options.Ics.Add(IcKind.Atm90e32);
+                            }
+
+                            i++;
+                            break;
+                        default:
+                            return null;
+                    }
+                }
+
+                return options;
+            }
+        }
+    }
+}
