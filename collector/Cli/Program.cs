@@ -29,7 +29,7 @@ namespace AssetMeter.Collector.Cli
             root.Subcommands.Add(MetersCommand());
             root.Subcommands.Add(KeyCommand());
             root.Subcommands.Add(ExportCommand());
-            // root.Subcommands.Add(Bscp601Command());
+            root.Subcommands.Add(Bscp601Command());
             return root.Parse(args).InvokeAsync();
         }
 
@@ -231,6 +231,40 @@ namespace AssetMeter.Collector.Cli
                 Console.WriteLine($"{files.Files.Count} data files ({files.Amsids} AMSIDs) in {Path.Combine(directory, "data")}; report {report}");
                 Console.WriteLine($"audit: {audit.SignaturesVerified} of {audit.RecordsChecked} stored records verified{(audit.AllVerified ? string.Empty : $", {audit.Failures.Count} failures")}");
                 return audit.AllVerified ? 0 : 1;
+            });
+            return command;
+        }
+
+        private static Command Bscp601Command()
+        {
+            var command = new Command("bscp601", "Run the BSCP601 CoP11 protocol tests (DR1-1 to DR3-3) against virtual meters and print the pass/fail table");
+            var broker = new Option<string?>("--broker") { Description = "Use this MQTT broker host:port (default: an embedded broker)" };
+            var output = new Option<DirectoryInfo>("--out") { Description = "Where the evidence (data files, reports, logs) goes", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "bscp601")) };
+            var only = new Option<string[]>("--test") { Description = "Run only these tests (DR1-1 ... DR3-3); default all seven", AllowMultipleArgumentsPerToken = true };
+            var breakIt = new Option<string?>("--break") { Description = "Break a condition on purpose to see the tests fail: swap-keys (the collector holds the wrong access key where the right one is expected, and the right one where the wrong one is) or no-clock-reset" };
+            var speed = new Option<double>("--speed") { Description = "Simulated seconds per real second", DefaultValueFactory = _ => 4000 };
+            command.Options.Add(broker);
+            command.Options.Add(output);
+            command.Options.Add(only);
+            command.Options.Add(breakIt);
+            command.Options.Add(speed);
+            command.SetAction(async (parse, cancel) =>
+            {
+                string? b = parse.GetValue(broker);
+                (string Host, int Port)? endpoint = b == null ? null : HostPort(b);
+                Bscp601Fault fault = parse.GetValue(breakIt) switch
+                {
+                    null => Bscp601Fault.None,
+                    "swap-keys" => Bscp601Fault.SwapAccessKeys,
+                    "no-clock-reset" => Bscp601Fault.NoClockReset,
+                    string other => throw new ArgumentException($"--break '{other}': use swap-keys or no-clock-reset"),
+                };
+                string[]? tests = parse.GetValue(only);
+                Bscp601Report report = await Bscp601Suite.RunAsync(
+                    new Bscp601Options { Broker = endpoint, OutputDirectory = parse.GetValue(output)!.FullName, Fault = fault, Speed = parse.GetValue(speed), Only = tests is { Length: > 0 } ? tests : null },
+                    Console.Out, cancel);
+                report.Print(Console.Out);
+                return report.Results.All(r => r.Passed) ? 0 : 1;
             });
             return command;
         }

@@ -434,6 +434,35 @@ namespace AssetMeter.Collector.Engine
             }
         }
 
+        /// <summary>Asks a meter to send periods <paramref name="from"/> to <paramref name="to"/> again; returns the command's counter.</summary>
+        public Task<long> RequestResendAsync(string serial, long from, long to, CancellationToken cancel)
+            => SendAsync(supervisor => supervisor.Resend(serial, from, to, _time.GetUtcNow().UtcDateTime), cancel);
+
+        /// <summary>Asks a meter for its registers now (a signed snapshot); returns the command's counter.</summary>
+        public Task<long> RequestReadAsync(string serial, CancellationToken cancel)
+            => SendAsync(supervisor => supervisor.Read(serial, _time.GetUtcNow().UtcDateTime), cancel);
+
+        private async Task<long> SendAsync(Func<Supervisor, OutgoingCommand> build, CancellationToken cancel)
+        {
+            if (_supervisor == null)
+            {
+                throw new InvalidOperationException("this collector has no command key (read-only)");
+            }
+
+            await _superviseLock.WaitAsync(cancel);
+            try
+            {
+                OutgoingCommand command = build(_supervisor);
+                CommandPublishing?.Invoke(command);
+                await PublishAsync(command.Topic, command.Message, cancel);
+                return command.Counter;
+            }
+            finally
+            {
+                _superviseLock.Release();
+            }
+        }
+
         /// <summary>Publishes a command (QoS 1) to a meter.</summary>
         public async Task PublishAsync(string topic, byte[] message, CancellationToken cancel)
         {

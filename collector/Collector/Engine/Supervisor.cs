@@ -382,6 +382,20 @@ namespace AssetMeter.Collector.Engine
         /// <summary>Transit time allowed for when judging a clock from a status message alone.</summary>
         public static readonly TimeSpan PassiveTransitAllowance = TimeSpan.FromSeconds(5);
 
+        /// <summary>A signed request to re-send periods <paramref name="from"/> to <paramref name="to"/> (an explicit, repeated collection).</summary>
+        public OutgoingCommand Resend(string serial, long from, long to, DateTime now)
+        {
+            long counter = Claim(serial, "resend", "from=" + from + ";to=" + to, now);
+            return new OutgoingCommand(serial, _topics.Command(serial), MeterCommand.Resend(_key, serial, counter, now + _settings.CommandLifetime, from, to), "resend", counter);
+        }
+
+        /// <summary>A signed request for the registers now (a snapshot).</summary>
+        public OutgoingCommand Read(string serial, DateTime now)
+        {
+            long counter = Claim(serial, "read", "registers", now);
+            return new OutgoingCommand(serial, _topics.Command(serial), MeterCommand.Read(_key, serial, counter, now + _settings.CommandLifetime), "read", counter);
+        }
+
         /// <summary>
         /// A clock measurement from a <c>read</c> round trip: the meter's time in its reply against the middle of the
         /// collector's send and receive times; half the round trip bounds the error. The verdict is <c>within</c>

@@ -95,6 +95,9 @@ namespace AssetMeter.Firmware.Commands
                 return CommandRefusal.Malformed;
             }
 
+            // The counter as claimed goes into the refusal reply too, so that the sender can tell which message was
+            // refused; it is only recorded as used once the signature is good.
+            command.Counter = counter;
             if (serial != _meterSerial)
             {
                 return CommandRefusal.WrongMeter;
@@ -115,7 +118,6 @@ namespace AssetMeter.Firmware.Commands
                 return CommandRefusal.BadSignature;
             }
 
-            command.Counter = counter;
             if (meterUtcNow != 0 && command.ExpiryUtcTicks > meterUtcNow + MaximumLifetimeTicks + ExpirySkewTicks)
             {
                 return CommandRefusal.BadArgument;
