@@ -93,18 +93,30 @@ namespace AssetMeter.Firmware.Host
                 .WithQualityOfServiceLevel(qos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithRetainFlag(retain)
                 .Build();
-            return _outbox.Writer.TryWrite(message);
+            Interlocked.Increment(ref _pending);
+            if (_outbox.Writer.TryWrite(message))
+            {
+                return true;
+            }
+
+            Interlocked.Decrement(ref _pending);
+            return false;
         }
 
-        /// <summary>Waits until the outbox is empty (tests and orderly shutdown).</summary>
+        /// <summary>
+        /// Waits until every message handed over has been sent (QoS 1: acknowledged by the broker), including the one
+        /// in flight, or until <paramref name="timeout"/> (tests and orderly shutdown).
+        /// </summary>
         public async Task FlushAsync(TimeSpan timeout)
         {
             var deadline = DateTime.UtcNow + timeout;
-            while (_outbox.Reader.Count > 0 && DateTime.UtcNow < deadline)
+            while (Interlocked.Read(ref _pending) > 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(10);
             }
         }
+
+        private long _pending;
 
         private async Task KeepConnectedAsync(CancellationToken stop)
         {
@@ -177,6 +189,7 @@ namespace AssetMeter.Firmware.Host
                             {
                                 await _client.PublishAsync(message, stop);
                                 Interlocked.Increment(ref _sent);
+                                Interlocked.Decrement(ref _pending);
                                 break;
                             }
                         }

@@ -3,9 +3,13 @@
 set -euo pipefail
 
 packages=()
-need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
+# Debian puts the broker in /usr/sbin, which is not on every user's PATH.
+need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || packages+=("$2"); }
 
-# (filled in as the test suites start real servers)
+# The real-broker tests (docs/protocol.md) start Debian's mosquitto and watch it with mosquitto_sub.
+need mosquitto mosquitto
+need mosquitto_sub mosquitto-clients
+need openssl openssl
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

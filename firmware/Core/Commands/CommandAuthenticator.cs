@@ -43,7 +43,9 @@ namespace AssetMeter.Firmware.Commands
         /// <summary>
         /// Checks a message. <paramref name="meterUtcNow"/> is the meter's UTC (0 when unknown: expiry then cannot be
         /// judged and only the counter protects against replay); <paramref name="lastCounter"/> the highest counter
-        /// accepted so far. On success <paramref name="command"/> holds the command.
+        /// accepted so far. On success <paramref name="command"/> holds the command. On refusal it holds the counter
+        /// <c>n</c> and the operation if the payload parsed far enough to name them (0 and None otherwise); they are
+        /// then unauthenticated and only used to label the refusal.
         /// </summary>
         public CommandRefusal Check(byte[] message, int length, long meterUtcNow, long lastCounter, Command command)
         {
@@ -84,12 +86,17 @@ namespace AssetMeter.Firmware.Commands
                 return CommandRefusal.Malformed;
             }
 
+            // From here on the counter and operation are known (not yet authenticated): a refusal names them, so the
+            // collector can tell which of its commands was refused and why.
             long version;
             long counter;
+            bool hasCounter = _json.Number("n", out counter);
             string serial = _json.String("ms");
             string expiry = _json.String("ex");
             string operation = _json.String("op");
-            if (!_json.Number("v", out version) || version != 1 || serial == null || !_json.Number("n", out counter)
+            command.Counter = hasCounter ? counter : 0;
+            command.Kind = KindOf(operation);
+            if (!_json.Number("v", out version) || version != 1 || serial == null || !hasCounter
                 || expiry == null || operation == null || !UtcText.TryParse(expiry, out command.ExpiryUtcTicks))
             {
                 return CommandRefusal.Malformed;
@@ -115,48 +122,68 @@ namespace AssetMeter.Firmware.Commands
                 return CommandRefusal.BadSignature;
             }
 
-            command.Counter = counter;
             if (meterUtcNow != 0 && command.ExpiryUtcTicks > meterUtcNow + MaximumLifetimeTicks + ExpirySkewTicks)
             {
                 return CommandRefusal.BadArgument;
             }
 
-            return ParseOperation(operation, command);
+            return ParseOperation(command);
         }
 
-        private CommandRefusal ParseOperation(string operation, Command command)
+        /// <summary>The operation named by the word <paramref name="operation"/>; None for anything else.</summary>
+        public static CommandKind KindOf(string operation)
         {
             if (operation == "read")
             {
-                command.Kind = CommandKind.Read;
-                return Only(5) ? CommandRefusal.None : CommandRefusal.BadArgument;
+                return CommandKind.Read;
             }
 
             if (operation == "resend")
             {
-                command.Kind = CommandKind.Resend;
+                return CommandKind.Resend;
+            }
+
+            if (operation == "clock")
+            {
+                return CommandKind.SetClock;
+            }
+
+            if (operation == "calibrate")
+            {
+                return CommandKind.Calibrate;
+            }
+
+            return operation == "ack" ? CommandKind.Acknowledge : CommandKind.None;
+        }
+
+        private CommandRefusal ParseOperation(Command command)
+        {
+            if (command.Kind == CommandKind.Read)
+            {
+                return Only(5) ? CommandRefusal.None : CommandRefusal.BadArgument;
+            }
+
+            if (command.Kind == CommandKind.Resend)
+            {
                 bool ok = _json.Number("from", out command.FromPeriod) && _json.Number("to", out command.ToPeriod)
                     && command.ToPeriod >= command.FromPeriod && command.ToPeriod - command.FromPeriod < 20000 && Only(7);
                 return ok ? CommandRefusal.None : CommandRefusal.BadArgument;
             }
 
-            if (operation == "clock")
+            if (command.Kind == CommandKind.SetClock)
             {
-                command.Kind = CommandKind.SetClock;
                 bool ok = UtcText.TryParse(_json.String("utc"), out command.ClockUtcTicks) && Only(6);
                 return ok ? CommandRefusal.None : CommandRefusal.BadArgument;
             }
 
-            if (operation == "calibrate")
+            if (command.Kind == CommandKind.Calibrate)
             {
-                command.Kind = CommandKind.Calibrate;
                 command.Calibration = Hex.Decode(_json.String("cal"));
                 return command.Calibration != null && command.Calibration.Length > 0 && Only(6) ? CommandRefusal.None : CommandRefusal.BadArgument;
             }
 
-            if (operation == "ack")
+            if (command.Kind == CommandKind.Acknowledge)
             {
-                command.Kind = CommandKind.Acknowledge;
                 return _json.Number("to", out command.ToPeriod) && Only(6) ? CommandRefusal.None : CommandRefusal.BadArgument;
             }
 

@@ -89,7 +89,7 @@ namespace AssetMeter.VirtualMeter.Run
                 ClientId = "meter-" + _config.DeviceId,
                 SubscribeTopic = topics.Command,
                 WillTopic = topics.Status,
-                WillPayload = Encoding.ASCII.GetBytes("{\"online\":false,\"serial\":\"" + _config.DeviceId + "\"}"),
+                WillPayload = MeterApplication.OfflineStatus(_config.DeviceId),
             }) : null;
 
             var metering = new MeteringSettings { MaximumDemandWatts = _config.MaximumDemandWatts };
@@ -152,6 +152,8 @@ namespace AssetMeter.VirtualMeter.Run
             meter.Loop.WriteCheckpoint();
             if (transport != null)
             {
+                // An orderly stop disconnects cleanly, so the broker will not publish the last will: say it ourselves.
+                meter.PublishOffline();
                 await transport.FlushAsync(TimeSpan.FromSeconds(5));
             }
 
