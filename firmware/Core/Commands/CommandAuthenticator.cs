@@ -1,3 +1,4 @@
+using AssetMeter.Firmware.Crypto;
 using AssetMeter.Firmware.Text;
 
 namespace AssetMeter.Firmware.Commands
@@ -31,6 +32,7 @@ namespace AssetMeter.Firmware.Commands
         private readonly ISignatureVerifier _verifier;
         private readonly FlatJson _json = new FlatJson();
         private readonly byte[] _signature = new byte[80];
+        private readonly byte[] _raw = new byte[DerSignature.RawLength];
 
         /// <summary>Creates the authenticator for meter <paramref name="meterSerial"/> trusting <paramref name="collectorKeys"/>.</summary>
         public CommandAuthenticator(string meterSerial, byte[][] collectorKeys, ISignatureVerifier verifier)
@@ -80,8 +82,7 @@ namespace AssetMeter.Firmware.Commands
 
             int payloadOffset = Prefix.Length;
             int payloadLength = separator - payloadOffset;
-            int signatureLength = DecodeSignature(message, separator + 1, length - separator - 1);
-            if (signatureLength < 0 || !_json.Parse(message, payloadOffset, payloadLength))
+            if (!_json.Parse(message, payloadOffset, payloadLength))
             {
                 return CommandRefusal.Malformed;
             }
@@ -96,7 +97,8 @@ namespace AssetMeter.Firmware.Commands
             string operation = _json.String("op");
             command.Counter = hasCounter ? counter : 0;
             command.Kind = KindOf(operation);
-            if (!_json.Number("v", out version) || version != 1 || serial == null || !hasCounter
+            int signatureLength = DecodeSignature(message, separator + 1, length - separator - 1);
+            if (signatureLength < 0 || !_json.Number("v", out version) || version != 1 || serial == null || !hasCounter
                 || expiry == null || operation == null || !UtcText.TryParse(expiry, out command.ExpiryUtcTicks))
             {
                 return CommandRefusal.Malformed;
@@ -228,7 +230,8 @@ namespace AssetMeter.Firmware.Commands
                 _signature[i] = (byte)((high << 4) | low);
             }
 
-            return count / 2;
+            // A signature that is not strict DER of two integers is a malformed message, found without the verifier.
+            return DerSignature.TryToRaw(_signature, 0, count / 2, _raw, 0) ? count / 2 : -1;
         }
     }
 }

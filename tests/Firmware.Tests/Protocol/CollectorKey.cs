@@ -34,11 +34,13 @@ namespace AssetMeter.Firmware.Tests.Protocol
         }
 
         /// <summary>The signed message for <paramref name="payload"/>.</summary>
-        public byte[] Sign(string payload)
+        public byte[] Sign(string payload) => Sign(Encoding.UTF8.GetBytes(payload));
+
+        /// <summary>The signed message for payload bytes that need not be ASCII.</summary>
+        public byte[] Sign(byte[] bytes)
         {
-            byte[] bytes = Encoding.ASCII.GetBytes(payload);
             byte[] der = _key.SignData(bytes, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-            return Encoding.ASCII.GetBytes("AMC1|" + payload + "|" + Convert.ToHexStringLower(der));
+            return [.. Encoding.ASCII.GetBytes("AMC1|"), .. bytes, .. Encoding.ASCII.GetBytes("|" + Convert.ToHexStringLower(der))];
         }
 
         /// <summary>True when <paramref name="message"/> is a command envelope whose signature verifies with this key (the fuzz test's oracle).</summary>
