@@ -31,6 +31,9 @@ namespace AssetMeter.Firmware.Tests.Protocol
 
         public long Count { get; private set; }
 
+        /// <summary>Sees every message published, before it is kept (or not).</summary>
+        public Action<string, ReadOnlyMemory<byte>>? Observer { get; set; }
+
         public bool Publish(string topic, byte[] payload, int offset, int count, int qos, bool retain)
         {
             if (!Connected)
@@ -39,6 +42,7 @@ namespace AssetMeter.Firmware.Tests.Protocol
             }
 
             Count++;
+            Observer?.Invoke(topic, payload.AsMemory(offset, count));
             var copy = payload.AsSpan(offset, count).ToArray();
             if (retain)
             {

@@ -33,10 +33,12 @@ namespace AssetMeter.Firmware.Tests.Protocol
         public const string Serial = "am-proto-1";
 
         private readonly Recorder _recorder = new();
+        private readonly bool _ownsCollector;
 
-        public ProtocolMeter(Signing signing = Signing.Atecc608, int journalSegments = 84, DateTime? startUtc = null, int seed = 1, PublisherSettings? publishing = null)
+        public ProtocolMeter(Signing signing = Signing.Atecc608, int journalSegments = 84, DateTime? startUtc = null, int seed = 1, PublisherSettings? publishing = null, CollectorKey? collector = null)
         {
-            Collector = new CollectorKey();
+            _ownsCollector = collector == null;
+            Collector = collector ?? new CollectorKey();
             IRecordSigner signer;
             if (signing == Signing.Atecc608)
             {
@@ -63,7 +65,7 @@ namespace AssetMeter.Firmware.Tests.Protocol
                     AmsidImport = "AMSID-IMP-0001",
                     AmsidExport = "AMSID-EXP-0001",
                     Signer = signer,
-                    Verifier = new EcdsaSignatureVerifier(),
+                    Verifier = Verifier,
                     CollectorKeys = new[] { Collector.PublicKey },
                     Transport = Transport,
                     JournalSegments = journalSegments,
@@ -83,6 +85,9 @@ namespace AssetMeter.Firmware.Tests.Protocol
         public MeterApplication Meter => Rig.Meter;
 
         public MemoryTransport Transport { get; } = new();
+
+        /// <summary>The meter's command signature verifier, counting the verifications it is asked for.</summary>
+        public CountingVerifier Verifier { get; } = new();
 
         public MemoryStorage Storage { get; }
 
@@ -151,6 +156,26 @@ namespace AssetMeter.Firmware.Tests.Protocol
 
         public static string Ascii(byte[] bytes) => Encoding.ASCII.GetString(bytes);
 
-        public void Dispose() => Collector.Dispose();
+        public void Dispose()
+        {
+            if (_ownsCollector)
+            {
+                Collector.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The portable ECDSA verifier, counting calls (to show how few commands reach it).</summary>
+    internal sealed class CountingVerifier : ISignatureVerifier
+    {
+        private readonly EcdsaSignatureVerifier _verifier = new();
+
+        public long Calls { get; private set; }
+
+        public bool Verify(byte[] publicKey, byte[] data, int offset, int count, byte[] signature, int signatureOffset, int signatureLength)
+        {
+            Calls++;
+            return _verifier.Verify(publicKey, data, offset, count, signature, signatureOffset, signatureLength);
+        }
     }
 }
