@@ -35,7 +35,7 @@ namespace AssetMeter.Firmware.Tests.Protocol
         private readonly Recorder _recorder = new();
         private readonly bool _ownsCollector;
 
-        public ProtocolMeter(Signing signing = Signing.Atecc608, int journalSegments = 84, DateTime? startUtc = null, int seed = 1, PublisherSettings? publishing = null, CollectorKey? collector = null)
+        public ProtocolMeter(Signing signing = Signing.Atecc608, int journalSegments = 84, DateTime? startUtc = null, int seed = 1, PublisherSettings? publishing = null, CollectorKey? collector = null, IMqttTransport? transport = null)
         {
             _ownsCollector = collector == null;
             Collector = collector ?? new CollectorKey();
@@ -67,7 +67,7 @@ namespace AssetMeter.Firmware.Tests.Protocol
                     Signer = signer,
                     Verifier = Verifier,
                     CollectorKeys = new[] { Collector.PublicKey },
-                    Transport = Transport,
+                    Transport = transport ?? Transport,
                     JournalSegments = journalSegments,
                     StartUtc = startUtc ?? new DateTime(2026, 11, 22, 23, 59, 0, DateTimeKind.Utc),
                     Publishing = publishing ?? new PublisherSettings(),
