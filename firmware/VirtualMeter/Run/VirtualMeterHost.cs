@@ -86,6 +86,9 @@ namespace AssetMeter.VirtualMeter.Run
                 Host = _config.BrokerHost,
                 Port = _config.BrokerPort,
                 UseTls = _config.BrokerTls,
+                CaFile = InConfigurationDirectory(_config.BrokerCaFile),
+                ClientCertificateFile = InConfigurationDirectory(_config.BrokerClientCertificateFile),
+                ClientKeyFile = InConfigurationDirectory(_config.BrokerClientKeyFile),
                 ClientId = "meter-" + _config.DeviceId,
                 SubscribeTopic = topics.Command,
                 WillTopic = topics.Status,
@@ -160,6 +163,8 @@ namespace AssetMeter.VirtualMeter.Run
             _out.WriteLine($"Stopped after {PeriodsClosed} closed periods; import {meter.Loop.ImportMicrowattHours / 1e6:F3} Wh, export {meter.Loop.ExportMicrowattHours / 1e6:F3} Wh.");
             return 0;
         }
+
+        private string? InConfigurationDirectory(string? file) => file == null ? null : Path.Combine(_options.ConfigurationDirectory, file);
 
         private static async Task<bool> Delay(TimeSpan delay, CancellationToken stop)
         {
