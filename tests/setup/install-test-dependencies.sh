@@ -10,6 +10,8 @@ need() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || packages+=(
 need mosquitto mosquitto
 need mosquitto_sub mosquitto-clients
 need openssl openssl
+# The documented shell recipes (docs/protocol.md, docs/records.md) use xxd.
+need xxd xxd
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

@@ -8,7 +8,15 @@ namespace AssetMeter.Firmware.Tests.Protocol
     /// <summary>A collector's P-256 key pair, signing commands as docs/protocol.md says: <c>AMC1|{payload}|{DER hex}</c>.</summary>
     internal sealed class CollectorKey : IDisposable
     {
-        private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        private readonly ECDsa _key;
+
+        public CollectorKey()
+            : this(ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+        }
+
+        /// <summary>A collector key made elsewhere (e.g. by openssl).</summary>
+        public CollectorKey(ECDsa key) => _key = key;
 
         /// <summary>The uncompressed point 04 || X || Y, as the meter configuration holds it.</summary>
         public byte[] PublicKey
