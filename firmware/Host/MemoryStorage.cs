@@ -1,16 +1,21 @@
 using System;
 using System.Collections.Generic;
+using AssetMeter.Firmware.Journal;
 using AssetMeter.Firmware.Storage;
 
 namespace AssetMeter.Firmware.Host
 {
     /// <summary>
     /// Storage in memory, surviving any number of simulated restarts of the meter (the meter object is dropped,
-    /// the storage object kept). Writes into a file's existing array where the size allows, so steady-state
-    /// checkpoint writes allocate nothing.
+    /// the storage object kept). Each file gets an array big enough for the largest journal file at its first write
+    /// and is rewritten in place, so steady-state writes (checkpoints, and segments and event files that grow by an
+    /// entry at a time) allocate nothing.
     /// </summary>
     public sealed class MemoryStorage : IStorage
     {
+        // The largest file the journal writes (a full segment or event file), so that no file outgrows its array.
+        private static readonly int MinimumCapacity = Math.Max(PeriodSegment.MaximumLength, EventFile.MaximumLength);
+
         private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
         private readonly Dictionary<string, int> _lengths = new(StringComparer.Ordinal);
 
@@ -54,7 +59,7 @@ namespace AssetMeter.Firmware.Host
         {
             if (!_files.TryGetValue(name, out var content) || content.Length < count)
             {
-                content = new byte[Math.Max(count, 64)];
+                content = new byte[Math.Max(count, MinimumCapacity)];
                 _files[name] = content;
             }
 

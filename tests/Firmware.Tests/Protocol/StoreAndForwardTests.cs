@@ -246,3 +246,48 @@ namespace AssetMeter.Firmware.Tests.Protocol
         }
     }
 }
+
+namespace AssetMeter.Firmware.Tests.Protocol
+{
+    /// <summary>A connected broker that takes everything and keeps nothing (to measure the meter alone).</summary>
+    internal sealed class SinkTransport : IMqttTransport
+    {
+        public long Count { get; private set; }
+
+        public bool IsConnected => true;
+
+        public bool Publish(string topic, byte[] payload, int offset, int count, int qos, bool retain)
+        {
+            Count++;
+            return true;
+        }
+    }
+
+    [TestClass]
+    public class ConnectedTickAllocationTests
+    {
+        [TestMethod]
+        public void A_connected_steady_tick_allocates_nothing_while_records_snapshots_status_and_telemetry_go_out()
+        {
+            var transport = new SinkTransport();
+            using var meter = new ProtocolMeter(Signing.Hmac, transport: transport);
+            meter.Rig.Run(2 * ProtocolMeter.Minute * 60);
+
+            // Warm; then two hours of ticks: four period records, eight snapshots, status, 720 telemetry messages.
+            // (The test's own observer keeps lists; the meter is measured without it.)
+            meter.Meter.Observer = null;
+            long sentBefore = transport.Count;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long end = meter.Rig.Clock.Ticks + (2 * 60 * ProtocolMeter.Minute);
+            while (meter.Rig.Clock.Ticks < end)
+            {
+                meter.Rig.Clock.Advance(meter.Meter.Loop.PollIntervalTicks);
+                meter.Meter.Tick();
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.IsTrue(transport.Count - sentBefore > 700, $"{transport.Count - sentBefore} messages");
+            Assert.AreEqual(0, allocated, $"{allocated} bytes over two hours of connected ticks");
+        }
+    }
+}
