@@ -43,7 +43,6 @@ namespace AssetMeter.Firmware.Mqtt
         private readonly OcmfRecordBuilder _records;
         private readonly CommandAuthenticator _authenticator;
         private readonly Command _command = new Command();
-        private CalibrationRecord _calibration;
         private readonly byte[] _text = new byte[1024];
         private readonly AsciiWriter _writer;
         private readonly MeterEvent[] _events = new MeterEvent[8];
@@ -53,6 +52,7 @@ namespace AssetMeter.Firmware.Mqtt
         private readonly int[] _inboxLengths = new int[InboxSlots];
         private readonly byte[] _message = new byte[CommandAuthenticator.MaximumLength];
 
+        private CalibrationRecord _calibration;
         private int _inboxHead;
         private int _inboxCount;
         private long _inboxDropped;
