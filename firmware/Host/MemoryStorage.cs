@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using AssetMeter.Firmware.Journal;
 using AssetMeter.Firmware.Storage;
 
 namespace AssetMeter.Firmware.Host

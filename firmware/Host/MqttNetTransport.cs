@@ -1,5 +1,7 @@
 using System;
 using System.Buffers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -22,6 +24,14 @@ namespace AssetMeter.Firmware.Host
         public bool UseMqtt5 { get; init; }
 
         public bool UseTls { get; init; }
+
+        /// <summary>PEM file of the CA the broker's certificate must chain to (TLS); null trusts the system's roots.</summary>
+        public string? CaFile { get; init; }
+
+        /// <summary>PEM files of the client certificate and its key, for brokers that require one (TLS); null for none.</summary>
+        public string? ClientCertificateFile { get; init; }
+
+        public string? ClientKeyFile { get; init; }
 
         public string? Username { get; init; }
 
@@ -96,18 +106,30 @@ namespace AssetMeter.Firmware.Host
                 .WithQualityOfServiceLevel(qos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithRetainFlag(retain)
                 .Build();
-            return _outbox.Writer.TryWrite(message);
+            Interlocked.Increment(ref _pending);
+            if (_outbox.Writer.TryWrite(message))
+            {
+                return true;
+            }
+
+            Interlocked.Decrement(ref _pending);
+            return false;
         }
 
-        /// <summary>Waits until the outbox is empty (tests and orderly shutdown).</summary>
+        /// <summary>
+        /// Waits until every message handed over has been sent (QoS 1: acknowledged by the broker), including the one
+        /// in flight, or until <paramref name="timeout"/> (tests and orderly shutdown).
+        /// </summary>
         public async Task FlushAsync(TimeSpan timeout)
         {
             var deadline = DateTime.UtcNow + timeout;
-            while (_outbox.Reader.Count > 0 && DateTime.UtcNow < deadline)
+            while (Interlocked.Read(ref _pending) > 0 && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(10);
             }
         }
+
+        private long _pending;
 
         private async Task KeepConnectedAsync(CancellationToken stop)
         {
@@ -130,7 +152,7 @@ namespace AssetMeter.Firmware.Host
 
                         if (_connection.UseTls)
                         {
-                            builder.WithTlsOptions(o => o.UseTls());
+                            builder.WithTlsOptions(Tls);
                         }
 
                         if (_connection.WillTopic != null)
@@ -166,6 +188,39 @@ namespace AssetMeter.Firmware.Host
             }
         }
 
+        // TLS: the broker's certificate must chain to the configured CA (only that CA: a meter trusts its own PKI, not
+        // every public root) and name the host connected to; the client certificate is presented when configured.
+        private void Tls(MqttClientTlsOptionsBuilder tls)
+        {
+            tls.UseTls().WithTargetHost(_connection.Host);
+            if (_connection.ClientCertificateFile != null)
+            {
+                X509Certificate2 certificate = X509Certificate2.CreateFromPemFile(_connection.ClientCertificateFile, _connection.ClientKeyFile);
+                tls.WithClientCertificates(new X509Certificate2Collection(certificate));
+            }
+
+            if (_connection.CaFile != null)
+            {
+                var authority = X509CertificateLoader.LoadCertificateFromFile(_connection.CaFile);
+                tls.WithCertificateValidationHandler(e => ChainsTo(authority, e));
+            }
+        }
+
+        private static bool ChainsTo(X509Certificate2 authority, MqttClientCertificateValidationEventArgs e)
+        {
+            if ((e.SslPolicyErrors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0 || e.Certificate == null)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            using var certificate = new X509Certificate2(e.Certificate);
+            return chain.Build(certificate);
+        }
+
         private async Task SendAsync(CancellationToken stop)
         {
             try
@@ -180,6 +235,7 @@ namespace AssetMeter.Firmware.Host
                             {
                                 await _client.PublishAsync(message, stop);
                                 Interlocked.Increment(ref _sent);
+                                Interlocked.Decrement(ref _pending);
                                 break;
                             }
                         }

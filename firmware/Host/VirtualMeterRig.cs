@@ -98,6 +98,9 @@ namespace AssetMeter.Firmware.Host
 
         public CalibrationRecord? Calibration { get; init; }
 
+        /// <summary>Journal capacity in five-day segments (a small journal lets a test reach the point where it drops data).</summary>
+        public int JournalSegments { get; init; } = MeterJournal.DefaultMaximumSegments;
+
         public int Seed { get; init; } = 1;
     }
 
@@ -161,7 +164,7 @@ namespace AssetMeter.Firmware.Host
             Ic = _options.Ic == IcKind.Ade7953
                 ? new Ade7953(Bus, Clock, _options.Calibration, Ade7953EnergyMode.Accumulating)
                 : new Atm90e32(Bus, Clock, _options.Calibration);
-            Journal = new MeterJournal(_storage);
+            Journal = new MeterJournal(_storage, _options.JournalSegments, MeterJournal.DefaultMaximumEventFiles);
             var identity = new MeterIdentity(_options.Serial, "AM-T5-" + Ic.PartName, "0.1.0", _options.AmsidImport, _options.AmsidExport);
             Meter = new MeterApplication(
                 Ic, Journal, Clock, _options.Metering, _options.Publishing, identity,

@@ -75,6 +75,7 @@ namespace AssetMeter.VirtualMeter
                 double? hours = parse.GetValue(duration);
                 var options = new RunOptions
                 {
+                    ConfigurationDirectory = file.DirectoryName ?? ".",
                     JournalDirectory = parse.GetValue(journal)!.FullName,
                     Speed = parse.GetValue(speed),
                     Duration = hours.HasValue ? TimeSpan.FromHours(hours.Value) : null,

@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=()
 # need <command> <package>: the package is installed unless the command is found, on the PATH or in the sbin
-# directories (daemons such as chronyd live in /usr/sbin, which is not on an ordinary user's PATH).
+# directories (daemons such as chronyd and mosquitto live in /usr/sbin, not on an ordinary user's PATH).
 need() {
   command -v "$1" >/dev/null 2>&1 && return
   for dir in /usr/sbin /sbin /usr/local/sbin; do
@@ -15,6 +15,12 @@ need() {
 
 # chronyd as a loopback NTP server for the SNTP client test (tests/Firmware.Tests/Clock/ChronySntpTests.cs).
 need chronyd chrony
+# The real-broker tests (docs/protocol.md) start Debian's mosquitto and watch it with mosquitto_sub.
+need mosquitto mosquitto
+need mosquitto_sub mosquitto-clients
+need openssl openssl
+# The documented shell recipes (docs/protocol.md, docs/records.md) use xxd.
+need xxd xxd
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

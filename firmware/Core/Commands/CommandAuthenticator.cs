@@ -1,3 +1,4 @@
+using AssetMeter.Firmware.Crypto;
 using AssetMeter.Firmware.Text;
 
 namespace AssetMeter.Firmware.Commands
@@ -31,6 +32,7 @@ namespace AssetMeter.Firmware.Commands
         private readonly ISignatureVerifier _verifier;
         private readonly FlatJson _json = new FlatJson();
         private readonly byte[] _signature = new byte[80];
+        private readonly byte[] _raw = new byte[DerSignature.RawLength];
 
         /// <summary>Creates the authenticator for meter <paramref name="meterSerial"/> trusting <paramref name="collectorKeys"/>.</summary>
         public CommandAuthenticator(string meterSerial, byte[][] collectorKeys, ISignatureVerifier verifier)
@@ -43,7 +45,9 @@ namespace AssetMeter.Firmware.Commands
         /// <summary>
         /// Checks a message. <paramref name="meterUtcNow"/> is the meter's UTC (0 when unknown: expiry then cannot be
         /// judged and only the counter protects against replay); <paramref name="lastCounter"/> the highest counter
-        /// accepted so far. On success <paramref name="command"/> holds the command.
+        /// accepted so far. On success <paramref name="command"/> holds the command. On refusal it holds the counter
+        /// <c>n</c> and the operation if the payload parsed far enough to name them (0 and None otherwise); they are
+        /// then unauthenticated and only used to label the refusal.
         /// </summary>
         public CommandRefusal Check(byte[] message, int length, long meterUtcNow, long lastCounter, Command command)
         {
@@ -78,26 +82,28 @@ namespace AssetMeter.Firmware.Commands
 
             int payloadOffset = Prefix.Length;
             int payloadLength = separator - payloadOffset;
-            int signatureLength = DecodeSignature(message, separator + 1, length - separator - 1);
-            if (signatureLength < 0 || !_json.Parse(message, payloadOffset, payloadLength))
+            if (!_json.Parse(message, payloadOffset, payloadLength))
             {
                 return CommandRefusal.Malformed;
             }
 
+            // From here on the counter and operation are known (not yet authenticated): a refusal names them, so the
+            // collector can tell which of its commands was refused and why.
             long version;
             long counter;
+            bool hasCounter = _json.Number("n", out counter);
             string serial = _json.String("ms");
             string expiry = _json.String("ex");
             string operation = _json.String("op");
-            if (!_json.Number("v", out version) || version != 1 || serial == null || !_json.Number("n", out counter)
+            command.Counter = hasCounter ? counter : 0;
+            command.Kind = KindOf(operation);
+            int signatureLength = DecodeSignature(message, separator + 1, length - separator - 1);
+            if (signatureLength < 0 || !_json.Number("v", out version) || version != 1 || serial == null || !hasCounter
                 || expiry == null || operation == null || !UtcText.TryParse(expiry, out command.ExpiryUtcTicks))
             {
                 return CommandRefusal.Malformed;
             }
 
-            // The counter as claimed goes into the refusal reply too, so that the sender can tell which message was
-            // refused; it is only recorded as used once the signature is good.
-            command.Counter = counter;
             if (serial != _meterSerial)
             {
                 return CommandRefusal.WrongMeter;
@@ -123,42 +129,63 @@ namespace AssetMeter.Firmware.Commands
                 return CommandRefusal.BadArgument;
             }
 
-            return ParseOperation(operation, command);
+            return ParseOperation(command);
         }
 
-        private CommandRefusal ParseOperation(string operation, Command command)
+        /// <summary>The operation named by the word <paramref name="operation"/>; None for anything else.</summary>
+        public static CommandKind KindOf(string operation)
         {
             if (operation == "read")
             {
-                command.Kind = CommandKind.Read;
-                return Only(5) ? CommandRefusal.None : CommandRefusal.BadArgument;
+                return CommandKind.Read;
             }
 
             if (operation == "resend")
             {
-                command.Kind = CommandKind.Resend;
+                return CommandKind.Resend;
+            }
+
+            if (operation == "clock")
+            {
+                return CommandKind.SetClock;
+            }
+
+            if (operation == "calibrate")
+            {
+                return CommandKind.Calibrate;
+            }
+
+            return operation == "ack" ? CommandKind.Acknowledge : CommandKind.None;
+        }
+
+        private CommandRefusal ParseOperation(Command command)
+        {
+            if (command.Kind == CommandKind.Read)
+            {
+                return Only(5) ? CommandRefusal.None : CommandRefusal.BadArgument;
+            }
+
+            if (command.Kind == CommandKind.Resend)
+            {
                 bool ok = _json.Number("from", out command.FromPeriod) && _json.Number("to", out command.ToPeriod)
                     && command.ToPeriod >= command.FromPeriod && command.ToPeriod - command.FromPeriod < 20000 && Only(7);
                 return ok ? CommandRefusal.None : CommandRefusal.BadArgument;
             }
 
-            if (operation == "clock")
+            if (command.Kind == CommandKind.SetClock)
             {
-                command.Kind = CommandKind.SetClock;
                 bool ok = UtcText.TryParse(_json.String("utc"), out command.ClockUtcTicks) && Only(6);
                 return ok ? CommandRefusal.None : CommandRefusal.BadArgument;
             }
 
-            if (operation == "calibrate")
+            if (command.Kind == CommandKind.Calibrate)
             {
-                command.Kind = CommandKind.Calibrate;
                 command.Calibration = Hex.Decode(_json.String("cal"));
                 return command.Calibration != null && command.Calibration.Length > 0 && Only(6) ? CommandRefusal.None : CommandRefusal.BadArgument;
             }
 
-            if (operation == "ack")
+            if (command.Kind == CommandKind.Acknowledge)
             {
-                command.Kind = CommandKind.Acknowledge;
                 return _json.Number("to", out command.ToPeriod) && Only(6) ? CommandRefusal.None : CommandRefusal.BadArgument;
             }
 
@@ -203,7 +230,8 @@ namespace AssetMeter.Firmware.Commands
                 _signature[i] = (byte)((high << 4) | low);
             }
 
-            return count / 2;
+            // A signature that is not strict DER of two integers is a malformed message, found without the verifier.
+            return DerSignature.TryToRaw(_signature, 0, count / 2, _raw, 0) ? count / 2 : -1;
         }
     }
 }

@@ -17,7 +17,7 @@ namespace AssetMeter.Firmware.Configuration
         private static readonly string[] Keys =
         {
             "format", "device_id", "amsid_import", "amsid_export", "ic", "maximum_demand_w", "broker_host",
-            "broker_port", "broker_tls", "ntp_servers", "signing", "hmac_key", "atecc608_address",
+            "broker_port", "broker_tls", "broker_ca", "broker_client_cert", "broker_client_key", "ntp_servers", "signing", "hmac_key", "atecc608_address",
             "collector_keys", "calibration",
         };
 
@@ -74,6 +74,22 @@ namespace AssetMeter.Firmware.Configuration
             else if (tls != null && error == null)
             {
                 error = "broker_tls must be true or false";
+            }
+
+            if (config.BrokerTls)
+            {
+                // With TLS: the CA that signed the broker's certificate, and the meter's own certificate and key for
+                // brokers that require client certificates ("none" for both when the broker does not).
+                config.BrokerCaFile = Required(values, "broker_ca", ref error);
+                string certificate = Required(values, "broker_client_cert", ref error);
+                string key = Required(values, "broker_client_key", ref error);
+                if (certificate != null && key != null && (certificate == "none") != (key == "none") && error == null)
+                {
+                    error = "broker_client_cert and broker_client_key go together: give both files, or 'none' for both";
+                }
+
+                config.BrokerClientCertificateFile = certificate == "none" ? null : certificate;
+                config.BrokerClientKeyFile = key == "none" ? null : key;
             }
 
             string ntp = Required(values, "ntp_servers", ref error);

@@ -51,6 +51,15 @@ namespace AssetMeter.Firmware.Configuration
         /// <summary>True to use TLS to the broker.</summary>
         public bool BrokerTls;
 
+        /// <summary>With TLS: file (PEM) of the certificate authority that signed the broker's certificate.</summary>
+        public string BrokerCaFile;
+
+        /// <summary>With TLS: file (PEM) of the meter's client certificate, or null when the broker needs none.</summary>
+        public string BrokerClientCertificateFile;
+
+        /// <summary>With TLS: file (PEM) of the private key of the client certificate, or null.</summary>
+        public string BrokerClientKeyFile;
+
         /// <summary>SNTP servers, in order of preference (at least one).</summary>
         public string[] NtpServers;
 

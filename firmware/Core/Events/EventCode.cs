@@ -43,13 +43,13 @@ namespace AssetMeter.Firmware.Events
         /// <summary>The clock was set by an authorised collector. Value1: UTC ticks before; Value2: UTC ticks after.</summary>
         ClockSetByCollector = 21,
 
-        /// <summary>The clock became synchronised. Value1: offset applied (ticks); Value2: error bound (ticks).</summary>
+        /// <summary>The clock became synchronised. Value1: the previous ClockQuality; Value2: error bound (ticks).</summary>
         ClockSynchronised = 22,
 
-        /// <summary>The clock left its synchronisation bound (holdover or unsynchronised). Value1: new ClockQuality.</summary>
+        /// <summary>The clock left its synchronisation bound (holdover or degraded). Value1: new ClockQuality; Value2: error bound (ticks).</summary>
         ClockSyncLost = 23,
 
-        /// <summary>A command from a collector was refused. Value1: reason code; Value2: command counter.</summary>
+        /// <summary>A command from a collector was refused. Value1: reason code; Value2: the counter the command named (unauthenticated), or 0.</summary>
         CommandRefused = 30,
 
         /// <summary>A command from a collector was carried out. Value1: command kind; Value2: command counter.</summary>

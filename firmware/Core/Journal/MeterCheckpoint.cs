@@ -37,7 +37,7 @@ namespace AssetMeter.Firmware.Journal
         /// <summary>Sequence number the next event will get.</summary>
         public uint NextEventSequence = 1;
 
-        /// <summary>Next fiscal pagination number for signed records (never reused).</summary>
+        /// <summary>Lowest pagination number the next signed snapshot (OCMF context T) may use: numbers are never reused.</summary>
         public long NextPagination = 1;
 
         /// <summary>Sequence number of the last event published to the collector (events after it are sent after a restart).</summary>

@@ -295,13 +295,18 @@ namespace AssetMeter.Firmware.Metering
             }
         }
 
-        /// <summary>Takes the next fiscal pagination number for a signed record (never reused: it is checkpointed).</summary>
-        public long TakePagination()
+        /// <summary>
+        /// Records that a signed snapshot used pagination number <paramref name="pagination"/> (at least
+        /// <see cref="MeterCheckpoint.NextPagination"/>): the next one must be higher, across restarts too, so the
+        /// number is checkpointed.
+        /// </summary>
+        public void UsePagination(long pagination)
         {
-            long value = _state.NextPagination;
-            _state.NextPagination++;
-            _checkpointDue = true;
-            return value;
+            if (pagination >= _state.NextPagination)
+            {
+                _state.NextPagination = pagination + 1;
+                _checkpointDue = true;
+            }
         }
 
         /// <summary>Records that events up to <paramref name="sequence"/> have been published.</summary>

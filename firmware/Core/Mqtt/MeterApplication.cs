@@ -21,7 +21,18 @@ namespace AssetMeter.Firmware.Mqtt
     /// </remarks>
     public sealed class MeterApplication : IMeterObserver
     {
+        /// <summary>
+        /// Largest clock step a collector may command while the meter knows the time: 31 days. A step closes (or holds
+        /// open) every period it crosses; a mistaken year would otherwise write millions of empty periods to flash and
+        /// push unacknowledged ones out of the journal. Larger corrections are made in several commands.
+        /// </summary>
+        public const long MaximumClockStepTicks = 31L * 24 * 3600 * PublisherSettings.Second;
+
+        /// <summary>Most command refusals logged as events per minute (each is a flash write); replies are not limited.</summary>
+        public const int RefusalsLoggedPerMinute = 60;
+
         private const int InboxSlots = 8;
+        private const long UnixEpochTicks = 621355968000000000;
 
         private readonly MeteringLoop _loop;
         private readonly IMqttTransport _mqtt;
@@ -41,6 +52,7 @@ namespace AssetMeter.Firmware.Mqtt
         private readonly int[] _inboxLengths = new int[InboxSlots];
         private readonly byte[] _message = new byte[CommandAuthenticator.MaximumLength];
 
+        private CalibrationRecord _calibration;
         private int _inboxHead;
         private int _inboxCount;
         private long _inboxDropped;
@@ -51,7 +63,6 @@ namespace AssetMeter.Firmware.Mqtt
         private long _resendTo = -1;
         private long _lastSnapshot;
         private long _lastTelemetry;
-        private long _lastSnapshotPagination;
         private bool _statusDue = true;
         private long _refusalsLogged;
         private long _refusalWindowStart;
@@ -129,6 +140,31 @@ namespace AssetMeter.Firmware.Mqtt
             _lastTelemetry = now;
         }
 
+        /// <summary>
+        /// The retained status that says the meter is offline, <c>{"online":false,"serial":"..."}</c>: the shell hands
+        /// it to the broker as the last will when it connects (allocates; call once).
+        /// </summary>
+        public static byte[] OfflineStatus(string serial)
+        {
+            AsciiWriter w = new AsciiWriter(new byte[64 + (serial.Length * 6)]);
+            w.Raw("{\"online\":false,\"serial\":");
+            w.JsonString(serial);
+            w.Char('}');
+            byte[] payload = new byte[w.Length];
+            Array.Copy(w.Buffer, payload, w.Length);
+            return payload;
+        }
+
+        /// <summary>
+        /// Before an orderly disconnect: publishes the offline status itself (retained), because a broker sends the
+        /// last will only when a client disappears without disconnecting. False if the transport refused it.
+        /// </summary>
+        public bool PublishOffline()
+        {
+            byte[] payload = OfflineStatus(_identity.Serial);
+            return _mqtt.Publish(_topics.Status, payload, 0, payload.Length, 1, true);
+        }
+
         /// <summary>Hands the meter an SNTP sample (any thread).</summary>
         public void SubmitTimeSample(SntpSample sample)
         {
@@ -155,7 +191,11 @@ namespace AssetMeter.Firmware.Mqtt
                 }
 
                 int slot = (_inboxHead + _inboxCount) % InboxSlots;
-                int count = length > CommandAuthenticator.MaximumLength ? CommandAuthenticator.MaximumLength + 1 : length;
+
+                // A length the payload cannot hold is the transport's bug, not a reason to throw on its thread: it is
+                // refused like an oversized message.
+                bool bad = length < 0 || length > payload.Length || length > CommandAuthenticator.MaximumLength;
+                int count = bad ? CommandAuthenticator.MaximumLength + 1 : length;
                 if (count <= CommandAuthenticator.MaximumLength)
                 {
                     Array.Copy(payload, 0, _inbox[slot], 0, count);
@@ -238,24 +278,30 @@ namespace AssetMeter.Firmware.Mqtt
         {
             long last = _loop.Journal.LastPeriodIndex;
             long first = _loop.Journal.FirstPeriodIndex;
+            long acknowledged = _loop.State.AcknowledgedPeriodIndex;
             int budget = _settings.RecordsPerTick;
 
-            // Nothing before the first journaled period can be sent: a meter that started with an empty journal
-            // (next period 0) or dropped old segments would otherwise walk through every missing index, a few per
-            // tick, before reaching the first real one (from period 0, some fifty days).
-            if (first > _nextPeriod)
+            // Never walk through indices the journal does not hold (before its first period, e.g. on a new meter
+            // whose first period is some 35 million half hours after index 0, or after dropped segments) nor
+            // through periods the collector has acknowledged since this cycle began.
+            if (_nextPeriod <= acknowledged)
             {
-                _nextPeriod = first;
+                _nextPeriod = acknowledged + 1;
             }
 
-            if (_resendFrom >= 0 && first > _resendFrom)
+            if (_nextPeriod < first)
             {
-                _resendFrom = first;
+                _nextPeriod = first;
             }
 
             // A requested backfill goes first, in order, even for periods already acknowledged.
             while (_resendFrom >= 0 && budget > 0)
             {
+                if (_resendFrom < first)
+                {
+                    _resendFrom = first;
+                }
+
                 if (_resendFrom > _resendTo || _resendFrom > last)
                 {
                     _resendFrom = -1;
@@ -283,7 +329,6 @@ namespace AssetMeter.Firmware.Mqtt
                 _caughtUpAt = -1;
             }
 
-            long acknowledged = _loop.State.AcknowledgedPeriodIndex;
             if (_nextPeriod > last && last > acknowledged)
             {
                 if (_caughtUpAt < 0)
@@ -317,30 +362,34 @@ namespace AssetMeter.Firmware.Mqtt
             return _mqtt.Publish(_topics.Period, _records.Record, 0, _records.RecordLength, 1, false);
         }
 
-        private void PublishSnapshot()
+        // False when no snapshot went out (time unknown, signing failed, transport refused).
+        private bool PublishSnapshot()
         {
             _lastSnapshot = _monotonic.Ticks;
             long utc = _loop.UtcNow();
             if (utc == 0)
             {
-                return;
+                return false;
             }
 
-            // T pagination: UTC seconds, forced above the last used, so it is unique even across restarts.
-            long pagination = utc / 10000000;
-            if (pagination <= _lastSnapshotPagination)
+            // T pagination: Unix seconds of the snapshot, forced above the last number used. That number is kept in
+            // the checkpoint, so it stays unique and increasing across restarts and backward clock steps.
+            long pagination = (utc - UnixEpochTicks) / PublisherSettings.Second;
+            if (pagination < _loop.State.NextPagination)
             {
-                pagination = _lastSnapshotPagination + 1;
+                pagination = _loop.State.NextPagination;
             }
 
-            _lastSnapshotPagination = pagination;
             ClockQuality quality = _loop.Clock.Quality(_monotonic.Ticks);
             char timeStatus = quality == ClockQuality.Synchronised || quality == ClockQuality.Holdover ? 'S' : 'U';
             PeriodFlags flags = _loop.Ledger.IsStarted ? _loop.Ledger.OpenPeriod.Flags : PeriodFlags.None;
-            if (_records.BuildSnapshot(utc, timeStatus, _loop.ImportMicrowattHours, _loop.ExportMicrowattHours, flags, pagination))
+            if (!_records.BuildSnapshot(utc, timeStatus, _loop.ImportMicrowattHours, _loop.ExportMicrowattHours, flags, pagination))
             {
-                _mqtt.Publish(_topics.Snapshot, _records.Record, 0, _records.RecordLength, 1, true);
+                return false;
             }
+
+            _loop.UsePagination(pagination);
+            return _mqtt.Publish(_topics.Snapshot, _records.Record, 0, _records.RecordLength, 1, true);
         }
 
         private void SendEvents()
@@ -551,7 +600,15 @@ namespace AssetMeter.Firmware.Mqtt
                 return;
             }
 
-            // Authentic and fresh: its counter is used up whatever happens next.
+            // Arguments that only the meter's state can judge: refused like any other bad argument, changing nothing.
+            refusal = Validate();
+            if (refusal != CommandRefusal.None)
+            {
+                Refuse(refusal);
+                return;
+            }
+
+            // Authentic, fresh and sensible: its counter is used up whatever happens next.
             _loop.AcceptCommandCounter(_command.Counter);
             CommandRefusal outcome = Execute();
             if (outcome != CommandRefusal.None)
@@ -564,13 +621,36 @@ namespace AssetMeter.Firmware.Mqtt
             Reply(CommandRefusal.None);
         }
 
+        private CommandRefusal Validate()
+        {
+            switch (_command.Kind)
+            {
+                case CommandKind.SetClock:
+                    long utc = _loop.UtcNow();
+                    long step = _command.ClockUtcTicks - utc;
+                    bool tooFar = step > MaximumClockStepTicks || step < -MaximumClockStepTicks;
+                    return utc != 0 && tooFar ? CommandRefusal.BadArgument : CommandRefusal.None;
+                case CommandKind.Calibrate:
+                    // The version must go up: a stored calibration is reapplied after a restart only if it is newer
+                    // than the configured one, so an older version would silently be undone by the next restart.
+                    _calibration = CalibrationRecord.ReadFrom(_command.Calibration, 0, _command.Calibration.Length);
+                    return _calibration == null || _calibration.PartCode != _loop.Ic.PartCode || _calibration.Version <= _loop.State.CalibrationVersion
+                        ? CommandRefusal.BadArgument
+                        : CommandRefusal.None;
+                case CommandKind.Acknowledge:
+                    // A collector can only hold what the meter has journaled.
+                    return _command.ToPeriod > _loop.Journal.LastPeriodIndex ? CommandRefusal.BadArgument : CommandRefusal.None;
+                default:
+                    return CommandRefusal.None;
+            }
+        }
+
         private CommandRefusal Execute()
         {
             switch (_command.Kind)
             {
                 case CommandKind.Read:
-                    PublishSnapshot();
-                    return CommandRefusal.None;
+                    return PublishSnapshot() ? CommandRefusal.None : CommandRefusal.Failed;
                 case CommandKind.Resend:
                     _resendFrom = _command.FromPeriod;
                     _resendTo = _command.ToPeriod;
@@ -581,13 +661,7 @@ namespace AssetMeter.Firmware.Mqtt
                     _statusDue = true;
                     return CommandRefusal.None;
                 case CommandKind.Calibrate:
-                    CalibrationRecord record = CalibrationRecord.ReadFrom(_command.Calibration, 0, _command.Calibration.Length);
-                    if (record == null)
-                    {
-                        return CommandRefusal.BadArgument;
-                    }
-
-                    return _loop.ApplyCalibration(record) == IcStatus.Ok ? CommandRefusal.None : CommandRefusal.Failed;
+                    return _loop.ApplyCalibration(_calibration) == IcStatus.Ok ? CommandRefusal.None : CommandRefusal.Failed;
                 case CommandKind.Acknowledge:
                     _loop.Acknowledge(_command.ToPeriod);
                     _statusDue = true;
@@ -607,7 +681,7 @@ namespace AssetMeter.Firmware.Mqtt
                 _refusalsLogged = 0;
             }
 
-            if (_refusalsLogged < 60)
+            if (_refusalsLogged < RefusalsLoggedPerMinute)
             {
                 _refusalsLogged++;
                 _loop.Log(EventCode.CommandRefused, (long)refusal, _command.Counter);

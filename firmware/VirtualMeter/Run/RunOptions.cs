@@ -5,6 +5,9 @@ namespace AssetMeter.VirtualMeter.Run
     /// <summary>How the virtual meter runs (besides its configuration file, which says who it is).</summary>
     public sealed class RunOptions
     {
+        /// <summary>Directory of the configuration file: relative certificate paths in it are taken from there.</summary>
+        public string ConfigurationDirectory { get; init; } = ".";
+
         /// <summary>Directory of the journal (the meter's flash).</summary>
         public required string JournalDirectory { get; init; }
 

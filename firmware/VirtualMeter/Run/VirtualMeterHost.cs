@@ -86,10 +86,13 @@ namespace AssetMeter.VirtualMeter.Run
                 Host = _config.BrokerHost,
                 Port = _config.BrokerPort,
                 UseTls = _config.BrokerTls,
+                CaFile = InConfigurationDirectory(_config.BrokerCaFile),
+                ClientCertificateFile = InConfigurationDirectory(_config.BrokerClientCertificateFile),
+                ClientKeyFile = InConfigurationDirectory(_config.BrokerClientKeyFile),
                 ClientId = "meter-" + _config.DeviceId,
                 SubscribeTopic = topics.Command,
                 WillTopic = topics.Status,
-                WillPayload = Encoding.ASCII.GetBytes("{\"online\":false,\"serial\":\"" + _config.DeviceId + "\"}"),
+                WillPayload = MeterApplication.OfflineStatus(_config.DeviceId),
             }) : null;
 
             var metering = new MeteringSettings { MaximumDemandWatts = _config.MaximumDemandWatts };
@@ -152,12 +155,16 @@ namespace AssetMeter.VirtualMeter.Run
             meter.Loop.WriteCheckpoint();
             if (transport != null)
             {
+                // An orderly stop disconnects cleanly, so the broker will not publish the last will: say it ourselves.
+                meter.PublishOffline();
                 await transport.FlushAsync(TimeSpan.FromSeconds(5));
             }
 
             _out.WriteLine($"Stopped after {PeriodsClosed} closed periods; import {meter.Loop.ImportMicrowattHours / 1e6:F3} Wh, export {meter.Loop.ExportMicrowattHours / 1e6:F3} Wh.");
             return 0;
         }
+
+        private string? InConfigurationDirectory(string? file) => file == null ? null : Path.Combine(_options.ConfigurationDirectory, file);
 
         private static async Task<bool> Delay(TimeSpan delay, CancellationToken stop)
         {

@@ -23,6 +23,9 @@ namespace AssetMeter.Firmware.Tests.Configuration
                 "broker_host = broker.example",
                 "broker_port = 8883",
                 "broker_tls = true",
+                "broker_ca = ca.pem",
+                "broker_client_cert = meter.pem",
+                "broker_client_key = meter.key",
                 "ntp_servers = 192.168.1.1, pool.ntp.org",
                 "signing = hmac",
                 "hmac_key = " + new string('a', 64),
@@ -43,6 +46,31 @@ namespace AssetMeter.Firmware.Tests.Configuration
         {
             var config = ConfigurationReader.Read(bytes, bytes.Length, out string error);
             return (config, error);
+        }
+
+        [TestMethod]
+        public void Tls_needs_the_broker_ca_and_takes_a_client_certificate_with_its_key_or_none()
+        {
+            var (config, error) = Read(Seal(Body()));
+            Assert.IsNull(error);
+            Assert.AreEqual("ca.pem", config!.BrokerCaFile);
+            Assert.AreEqual("meter.pem", config.BrokerClientCertificateFile);
+            Assert.AreEqual("meter.key", config.BrokerClientKeyFile);
+
+            (config, error) = Read(Seal(Body("broker_client_cert = meter.pem\nbroker_client_key = meter.key", "broker_client_cert = none\nbroker_client_key = none")));
+            Assert.IsNull(error);
+            Assert.IsNull(config!.BrokerClientCertificateFile);
+            Assert.IsNull(config.BrokerClientKeyFile);
+
+            (_, error) = Read(Seal(Body("broker_client_key = meter.key", "broker_client_key = none")));
+            StringAssert.Contains(error, "go together");
+            (_, error) = Read(Seal(Body("broker_ca = ca.pem\n", string.Empty)));
+            StringAssert.Contains(error, "'broker_ca' is required");
+
+            // Without TLS the files are not needed.
+            (config, error) = Read(Seal(Body("broker_tls = true\nbroker_ca = ca.pem\nbroker_client_cert = meter.pem\nbroker_client_key = meter.key", "broker_tls = false")));
+            Assert.IsNull(error);
+            Assert.IsFalse(config!.BrokerTls);
         }
 
         [TestMethod]
