@@ -288,7 +288,7 @@ namespace AssetMeter.Collector.Compliance
             r.Evidence.Add($"first collection: {storedBefore} periods stored");
             long duplicatesBefore = s.Collector!.Counters.Duplicates;
             long resend = await s.Collector.RequestResendAsync(s.Meter.Serial, first, first + 47, CancellationToken.None);
-            await s.RunAsync(TimeSpan.FromHours(24));
+            await s.RunAsync(TimeSpan.FromHours(3));
             await s.SettleAsync();
             long repeated = s.Collector.Counters.Duplicates - duplicatesBefore;
             CommandEntry? command;

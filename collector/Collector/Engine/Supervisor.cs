@@ -307,7 +307,7 @@ namespace AssetMeter.Collector.Engine
                 return;
             }
 
-            if (command.Result == "ok" && command.MeterUtc == null && command.ReplyUtc != null)
+            if (command.MeterUtc == null && command.ReplyUtc != null && (command.Result == "ok" || command.Reason == "failed"))
             {
                 // The meter does not know the time at all (no time source since it started): give it ours.
                 _log($"{meter.Serial}: the meter does not know the time");
