@@ -57,7 +57,7 @@ namespace AssetMeter.Collector.Tests
         }
 
         [TestMethod]
-        public void Every_period_of_every_day_has_a_row_missing_and_flagged_ones_say_so_and_energy_is_exact()
+        public void Every_period_in_a_meters_range_has_a_row_missing_and_flagged_ones_say_so_and_energy_is_exact()
         {
             using var meter = new TestMeter();
             using var temp = new TemporaryStore();
@@ -79,18 +79,20 @@ namespace AssetMeter.Collector.Tests
             string[] lines = File.ReadAllLines(Path.Combine(temp.Directory, "out", "utc", meter.AmsidImport + ".csv"));
 
             Assert.AreEqual(DataFiles.UtcHeader, lines[0]);
-            Assert.AreEqual(49, lines.Length, "a whole UTC day: 48 rows");
+            Assert.AreEqual(11, lines.Length, "a row for each period from the first to the last, the missing one too");
             string[][] rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
-            Assert.AreEqual("2026-11-23T00:00Z", rows[0][3]);
-            Assert.AreEqual(PeriodStatus.Missing, rows[0][6], "before the first record");
-            Assert.AreEqual(string.Empty, rows[0][5]);
-            Assert.AreEqual(PeriodStatus.Flagged, rows[2 + 4][6]);
-            Assert.AreEqual("power-lost+partial", rows[2 + 4][7]);
-            Assert.AreEqual(PeriodStatus.Missing, rows[2 + 7][6]);
+            Assert.AreEqual("2026-11-23T01:00Z", rows[0][3]);
+            Assert.AreEqual(PeriodStatus.Actual, rows[0][6]);
+            Assert.AreEqual(PeriodStatus.Flagged, rows[4][6]);
+            Assert.AreEqual("power-lost+partial", rows[4][7]);
+            Assert.AreEqual(PeriodStatus.Missing, rows[7][6]);
+            Assert.AreEqual(string.Empty, rows[7][5]);
             long expected = (periods[0].ImportEndMicrowattHours / 1000) - (periods[0].ImportStartMicrowattHours / 1000);
-            Assert.AreEqual(EnergyText.KilowattHours(expected), rows[2][5]);
+            Assert.AreEqual(EnergyText.KilowattHours(expected), rows[0][5]);
             string[] export = File.ReadAllLines(Path.Combine(temp.Directory, "out", "utc", meter.AmsidExport + ".csv"));
             Assert.AreEqual("export", export[3].Split(',')[2]);
+            string[] settlement = File.ReadAllLines(Path.Combine(temp.Directory, "out", "settlement", meter.AmsidImport + ".csv"));
+            Assert.AreEqual(11, settlement.Length, "the same ten periods by settlement day");
         }
 
         [TestMethod]
