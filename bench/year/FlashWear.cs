@@ -1,5 +1,7 @@
 using System;
 using System.Globalization;
+using System.IO;
+using System.Text;
 using AssetMeter.Firmware.Configuration;
 using AssetMeter.Firmware.Host;
 using AssetMeter.Firmware.Journal;
@@ -30,8 +32,72 @@ namespace AssetMeter.Bench.Year
         private const long Second = 10_000_000;
         private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-        public static int Run(int days)
+        /// <summary>The load cases: the key for <c>--load</c>, the name printed, and the scenario (null: the EV-charger day).</summary>
+        private static readonly (string Key, string Name, Func<int, int, LoadScenario>? Load)[] Cases =
         {
+            ("idle", "idle", (phases, span) => Constant(phases, 0)),
+            ("ev", "EV-charger day", null),
+            ("heatpump", "heat-pump day", (phases, span) => SimulatedYear.HeatPumpDays(phases, span)),
+            ("battery", "battery 2 cycles/d", (phases, span) => SimulatedYear.BatteryDays(phases, span)),
+            ("7kw", "7 kW continuous", (phases, span) => Constant(phases, 7000)),
+            ("100kw", "100 kW continuous", (phases, span) => Constant(phases, 100000)),
+        };
+
+        /// <summary>The keys <c>--load</c> accepts.</summary>
+        public static string LoadKeys => string.Join("|", Array.ConvertAll(Cases, c => c.Key));
+
+        /// <summary>Whether <paramref name="key"/> names a load case.</summary>
+        public static bool IsLoadKey(string key) => Array.Exists(Cases, c => c.Key == key);
+
+        /// <summary>
+        /// Runs one case with every storage operation of the journal recorded into <paramref name="tracePath"/>, for
+        /// bench/flashwear/littlefs-replay.sh, and prints what the counting model makes of it.
+        /// </summary>
+        public static int Trace(IcKind ic, string loadKey, int days, string tracePath, double? minimumSeconds = null)
+        {
+            var loadCase = Array.Find(Cases, c => c.Key == loadKey);
+            var settings = Settings(minimumSeconds);
+            string description = string.Format(C, "{0}, {1}, {2} days from 2027-01-01, checkpoint every {3:0.###} Wh (not sooner than {4} s) or {5} s",
+                Program.IcName(ic), loadCase.Name, days, settings.CheckpointEnergyMicrowattHours / 1e6, settings.CheckpointMinimumTicks / Second,
+                settings.CheckpointMaximumTicks / Second);
+            SimulatedYearReport report;
+            using (var writer = new StreamWriter(tracePath, false, new UTF8Encoding(false), 1 << 16))
+            {
+                report = new SimulatedYear(new SimulatedYearOptions
+                {
+                    Ic = ic,
+                    Days = days,
+                    Load = loadCase.Load,
+                    StorageTrace = writer,
+                    TraceDescription = description,
+                    Metering = settings,
+                }).Run();
+            }
+
+            var s = report.Storage;
+            double perDay = 1.0 / report.SteadyDays;
+            Console.WriteLine(string.Format(C, "Trace of {0} written to {1}.", description, tracePath));
+            Console.WriteLine(string.Format(C, "Per steady day ({0} days after a day of warm-up): {1:N0} writes ({2:N0} checkpoints, {3:N0} segments, {4:N0} events), {5:N0} bytes; peak {6} blocks in use.",
+                report.SteadyDays, s.TotalWrites * perDay, s.Writes[(int)JournalFileKind.Checkpoint] * perDay, s.Writes[(int)JournalFileKind.Segment] * perDay,
+                s.Writes[(int)JournalFileKind.Event] * perDay, s.TotalBytes * perDay, report.PeakBlocksInUse));
+            return report.PeriodsJournaledAndChained == report.ExpectedPeriods ? 0 : 1;
+        }
+
+        /// <summary>The default settings, or with the energy checkpoint's minimum interval set to <paramref name="minimumSeconds"/>.</summary>
+        private static MeteringSettings Settings(double? minimumSeconds)
+        {
+            var settings = new MeteringSettings();
+            if (minimumSeconds != null)
+            {
+                settings.CheckpointMinimumTicks = (long)(minimumSeconds.Value * Second);
+            }
+
+            return settings;
+        }
+
+        public static int Run(int days, IcKind[] ics, double? minimumSeconds = null)
+        {
+            var settings = Settings(minimumSeconds);
             int blocks = PartitionBytes / CountingStorage.BlockSize;
             int segmentBytes = PeriodSegment.MaximumLength;
             int eventFileBytes = EventFile.MaximumLength;
@@ -48,16 +114,16 @@ namespace AssetMeter.Bench.Year
             Console.WriteLine(string.Format(C, "for {0:N0} erase cycles. Lifetime = free blocks x cycles / blocks written per day.", EraseCycles));
             Console.WriteLine();
             Console.WriteLine(string.Format(C, "  {0,-10} {1,-18} {2,6} {3,9} {4,8} {5,8} {6,7} {7,11} {8,11} {9,17}", "IC", "load", "poll s", "writes/d", "ckpt/d", "segm/d", "event/d", "bytes/d", "blocks/d", "lifetime"));
-            var cases = new (string Name, double Watts)[] { ("idle", 0), ("EV-charger day", -1), ("7 kW continuous", 7000), ("100 kW continuous", 100000) };
-            foreach (var ic in new[] { IcKind.Ade7953, IcKind.Atm90e32 })
+            foreach (var ic in ics)
             {
-                foreach (var (name, watts) in cases)
+                foreach (var (_, name, load) in Cases)
                 {
                     var report = new SimulatedYear(new SimulatedYearOptions
                     {
                         Ic = ic,
                         Days = days,
-                        Load = watts < 0 ? null : (phases, span) => Constant(phases, watts),
+                        Load = load,
+                        Metering = settings,
                     }).Run();
                     double perDay = 1.0 / report.SteadyDays;
                     var s = report.Storage;
@@ -82,12 +148,11 @@ namespace AssetMeter.Bench.Year
                 segmentBlocks, eventBlocks, MeterJournal.DefaultMaximumEventFiles, eventFileBytes, FileSystemBlocks, fullRetentionBlocks, fullRetentionBlocks * CountingStorage.BlockSize / 1024, PartitionBytes / 1024));
 
             Console.WriteLine();
-            Console.WriteLine("Energy at risk in a power cut: what was measured since the last checkpoint (one is written once 10 Wh has been measured");
-            Console.WriteLine("since the last, checked at every poll) plus what the IC counted since its last read: below 10 Wh + one poll at the power");
-            Console.WriteLine("flowing; once a poll carries 10 Wh or more every poll writes a checkpoint, and one poll is at risk (a cut in the middle of");
-            Console.WriteLine("a checkpoint write falls back on the previous one, one poll older). Poll interval from PollSchedule for the configured");
-            Console.WriteLine("maximum demand, checkpoint threshold from MeteringSettings.");
-            var settings = new MeteringSettings();
+            Console.WriteLine("Energy at risk in a power cut: what was measured since the last checkpoint plus what the IC counted since its last");
+            Console.WriteLine(string.Format(C, "read. Energy alone writes a checkpoint once {0:0.###} Wh has been measured since the last, checked at every poll, but no", settings.CheckpointEnergyMicrowattHours / 1e6));
+            Console.WriteLine(string.Format(C, "sooner than {0:0.###} s after it: below max({1:0.###} Wh + one poll, {0:0.###} s at the power flowing) is at risk (a cut in the middle", settings.CheckpointMinimumTicks / (double)Second, settings.CheckpointEnergyMicrowattHours / 1e6));
+            Console.WriteLine("of a checkpoint write falls back on the previous one, within the same bound). Poll interval from PollSchedule for the");
+            Console.WriteLine("configured maximum demand, threshold and interval from MeteringSettings.");
             foreach (var ic in new[] { IcKind.Ade7953, IcKind.Atm90e32 })
             {
                 foreach (long demand in new long[] { 7000, 100000 })
@@ -96,11 +161,14 @@ namespace AssetMeter.Bench.Year
                     double pollSeconds = poll / (double)Second;
                     double pollWattHours = demand * pollSeconds / 3600.0;
                     double threshold = settings.CheckpointEnergyMicrowattHours / 1e6;
-                    string risk = pollWattHours >= threshold
-                        ? string.Format(C, "below {0:F3} Wh at risk (every poll writes a checkpoint: one poll)", pollWattHours)
-                        : string.Format(C, "below {0:F3} Wh at risk ({1:F0} Wh + one poll)", threshold + pollWattHours, threshold);
+                    double risk = EnergyAtRisk.WattHours(settings, demand, poll);
+                    string which = risk > threshold + pollWattHours + 1e-9
+                        ? string.Format(C, "{0:0.###} s at full demand: a checkpoint every {0:0.###} s", settings.CheckpointMinimumTicks / (double)Second)
+                        : pollWattHours >= threshold && settings.CheckpointMinimumTicks <= poll
+                            ? "every poll writes a checkpoint: one poll"
+                            : string.Format(C, "{0:0.###} Wh + one poll", threshold);
                     Program.Line(string.Format(C, "{0} at {1:N0} kW", Program.IcName(ic), demand / 1000.0),
-                        string.Format(C, "poll {0:0.###} s, {1:F3} Wh a poll at full demand: {2}", pollSeconds, pollWattHours, risk));
+                        string.Format(C, "poll {0:0.###} s, {1:F3} Wh a poll at full demand: below {2:F3} Wh at risk ({3})", pollSeconds, pollWattHours, risk, which));
                 }
             }
 

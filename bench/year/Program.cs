@@ -13,8 +13,12 @@ namespace AssetMeter.Bench.Year
     /// <summary>
     /// year-bench [year] [--days N] [--start yyyy-MM-dd] [--ic ade7953|atm90e32|both]: a simulated span (a year by
     /// default) at one-second ticks through the whole meter application.
-    /// year-bench flash-wear [--days N]: bytes and blocks the journal writes per day at typical loads, the lifetime of
-    /// a 512 KB LittleFS partition, retention, and the energy at risk in a power cut.
+    /// year-bench flash-wear [--days N] [--ic ...]: bytes and blocks the journal writes per day at typical loads, the
+    /// lifetime of a 512 KB LittleFS partition, retention, and the energy at risk in a power cut.
+    /// year-bench flash-wear --trace FILE --load KEY [--ic ade7953|atm90e32] [--days N]: one case, with every storage
+    /// operation of the journal recorded in FILE for bench/flashwear/littlefs-replay.sh.
+    /// --checkpoint-min S (flash-wear only) sets the energy checkpoint's minimum interval to S seconds instead of
+    /// MeteringSettings' default, to explore the trade-off between energy at risk and wear.
     /// </summary>
     public static class Program
     {
@@ -26,11 +30,22 @@ namespace AssetMeter.Bench.Year
             if (options == null)
             {
                 Console.Error.WriteLine("usage: year-bench [year] [--days N] [--start yyyy-MM-dd] [--ic ade7953|atm90e32|both]");
-                Console.Error.WriteLine("       year-bench flash-wear [--days N]");
+                Console.Error.WriteLine("       year-bench flash-wear [--days N] [--ic ade7953|atm90e32|both] [--checkpoint-min S]");
+                Console.Error.WriteLine("       year-bench flash-wear --trace FILE --load " + FlashWear.LoadKeys + " [--ic ade7953|atm90e32] [--days N] [--checkpoint-min S]");
                 return 2;
             }
 
-            return options.Mode == "flash-wear" ? FlashWear.Run(options.Days ?? 3) : YearRun(options);
+            if (options.Mode != "flash-wear")
+            {
+                return YearRun(options);
+            }
+
+            if (options.TracePath != null)
+            {
+                return FlashWear.Trace(options.Ics[0], options.Load ?? "ev", options.Days ?? 3, options.TracePath, options.CheckpointMinimumSeconds);
+            }
+
+            return FlashWear.Run(options.Days ?? 3, options.IcGiven ? options.Ics.ToArray() : new[] { IcKind.Ade7953, IcKind.Atm90e32 }, options.CheckpointMinimumSeconds);
         }
 
         private static int YearRun(Options options)
@@ -109,6 +124,14 @@ namespace AssetMeter.Bench.Year
 
             public List<IcKind> Ics { get; } = new() { IcKind.Ade7953 };
 
+            public bool IcGiven { get; private set; }
+
+            public string? TracePath { get; private set; }
+
+            public string? Load { get; private set; }
+
+            public double? CheckpointMinimumSeconds { get; private set; }
+
             public static Options? Parse(string[] args)
             {
                 var options = new Options();
@@ -129,7 +152,20 @@ namespace AssetMeter.Bench.Year
                             options.StartUtc = DateTime.SpecifyKind(start, DateTimeKind.Utc);
                             i++;
                             break;
+                        case "--trace" when value.Length > 0:
+                            options.TracePath = value;
+                            i++;
+                            break;
+                        case "--checkpoint-min" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0:
+                            options.CheckpointMinimumSeconds = seconds;
+                            i++;
+                            break;
+                        case "--load" when FlashWear.IsLoadKey(value):
+                            options.Load = value;
+                            i++;
+                            break;
                         case "--ic" when value is "ade7953" or "atm90e32" or "both":
+                            options.IcGiven = true;
                             options.Ics.Clear();
                             if (value != "atm90e32")
                             {
@@ -148,7 +184,11 @@ namespace AssetMeter.Bench.Year
                     }
                 }
 
-                return options;
+                // A trace records one case: one IC, one load, in flash-wear mode.
+                bool traceValid = options.TracePath == null || (options.Mode == "flash-wear" && options.Ics.Count == 1);
+                bool loadValid = options.Load == null || options.TracePath != null;
+                bool minimumValid = options.CheckpointMinimumSeconds == null || options.Mode == "flash-wear";
+                return traceValid && loadValid && minimumValid ? options : null;
             }
         }
     }

@@ -22,7 +22,10 @@ namespace AssetMeter.Firmware.Host
         /// <summary>Largest energy the meter had measured that a cut took away, Wh.</summary>
         public double WorstLossWattHours { get; set; }
 
-        /// <summary>The bound the design promises, Wh (checkpoint threshold plus two polls at the maximum load).</summary>
+        /// <summary>
+        /// The window the harness allows, Wh: the design's bound at the maximum load plus one poll
+        /// (<see cref="PowerCutCampaign.LossBound"/>).
+        /// </summary>
         public double LossBoundWattHours { get; set; }
 
         /// <summary>Energy the chip had not yet handed over when power went (physically lost with the chip), Wh.</summary>
@@ -64,8 +67,7 @@ namespace AssetMeter.Firmware.Host
             int phases = _ic == IcKind.Ade7953 ? 1 : 3;
             var rig = new VirtualMeterRig(new RigOptions { Ic = _ic, Load = RandomLoad(random, phases, cuts), Seed = _seed }, storage);
             var metering = new AssetMeter.Firmware.Metering.MeteringSettings();
-            double pollWattHours = _maximumLoadWatts * phases * metering.PreferredPollTicks / Second / 3600.0;
-            report.LossBoundWattHours = (metering.CheckpointEnergyMicrowattHours / 1e6) + (2 * pollWattHours);
+            report.LossBoundWattHours = LossBound(metering, _maximumLoadWatts * phases);
 
             rig.Boot();
             rig.Run(120 * Second);
@@ -152,6 +154,17 @@ namespace AssetMeter.Firmware.Host
             report.SimulatedHours = rig.Clock.Ticks / (3600.0 * Second);
             report.Elapsed = watch.Elapsed;
             return report;
+        }
+
+        /// <summary>
+        /// The window a cut may take at <paramref name="loadWatts"/>, Wh: the design's bound
+        /// (<see cref="EnergyAtRisk.WattHours"/>) plus one more poll at that load, the harness's allowance for the
+        /// tick that dies (unchanged since the 10 Wh rule alone, when it read "10 Wh plus two polls").
+        /// </summary>
+        public static double LossBound(AssetMeter.Firmware.Metering.MeteringSettings metering, double loadWatts)
+        {
+            double pollWattHours = loadWatts * metering.PreferredPollTicks / Second / 3600.0;
+            return EnergyAtRisk.WattHours(metering, loadWatts, metering.PreferredPollTicks) + pollWattHours;
         }
 
         // Every period journaled before is still there, unchanged; the journal is contiguous and chained.

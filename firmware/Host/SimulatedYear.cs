@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Security.Cryptography;
 using System.Text;
 using AssetMeter.Firmware.Clock;
@@ -11,6 +12,7 @@ using AssetMeter.Firmware.Events;
 using AssetMeter.Firmware.Journal;
 using AssetMeter.Firmware.Metering;
 using AssetMeter.Firmware.Records;
+using AssetMeter.Firmware.Storage;
 using AssetMeter.Hardware.Emulation;
 using AssetMeter.Metrology.Periods;
 
@@ -40,6 +42,18 @@ namespace AssetMeter.Firmware.Host
         public int SteadyAfterDays { get; init; } = 1;
 
         public int Seed { get; init; } = 1;
+
+        /// <summary>
+        /// When set, every storage operation of the journal is recorded here (<see cref="TracingStorage"/>), with a
+        /// <c>day N</c> line at each UTC midnight of the measured span, for replay against the real LittleFS.
+        /// </summary>
+        public TextWriter? StorageTrace { get; init; }
+
+        /// <summary>A line describing the run, written at the head of <see cref="StorageTrace"/>.</summary>
+        public string? TraceDescription { get; init; }
+
+        /// <summary>The metering settings (the defaults unless a bench explores another checkpoint policy).</summary>
+        public MeteringSettings Metering { get; init; } = new();
     }
 
     /// <summary>Why a steady-state tick allocated (the reasons the design accepts, and anything else).</summary>
@@ -187,11 +201,68 @@ namespace AssetMeter.Firmware.Host
             return scenario;
         }
 
+        /// <summary>
+        /// A heat pump on a cold day, every day, on every phase: 14 A at 230 V, PF 0.95 (3.06 kW a phase), running
+        /// 45 minutes in every hour and resting 15, around the clock: 18 running hours, 55 kWh a phase a day.
+        /// </summary>
+        public static LoadScenario HeatPumpDays(int phases, int days, double leadSeconds = 60)
+        {
+            var scenario = new LoadScenario(phases);
+            for (int hour = 0; hour <= days * 24; hour++)
+            {
+                double at = leadSeconds + (hour * 3600.0);
+                scenario.From(at, PhaseLoad.At(230, 14, 0.95, true, false));
+                scenario.From(at + (45 * 60), PhaseLoad.Idle());
+            }
+
+            return scenario;
+        }
+
+        /// <summary>
+        /// A home battery cycling twice a day, on every phase: it charges at 5 kW (21.7 A at 230 V, PF 1) from
+        /// 01:00 to 03:00 and from 11:00 to 13:00, and discharges (export) at 5 kW from 07:00 to 09:00 and from 17:00
+        /// to 19:00: 20 kWh in and 20 kWh out a phase a day.
+        /// </summary>
+        public static LoadScenario BatteryDays(int phases, int days, double leadSeconds = 60)
+        {
+            const double Amperes = 5000.0 / 230.0;
+            var scenario = new LoadScenario(phases);
+            for (int day = 0; day <= days; day++)
+            {
+                double at = leadSeconds + (day * 86400.0);
+                scenario.From(at, PhaseLoad.Idle());
+                scenario.From(at + (1 * 3600), PhaseLoad.At(230, Amperes, 1.0, true, false));
+                scenario.From(at + (3 * 3600), PhaseLoad.Idle());
+                scenario.From(at + (7 * 3600), PhaseLoad.At(230, Amperes, 1.0, true, true));
+                scenario.From(at + (9 * 3600), PhaseLoad.Idle());
+                scenario.From(at + (11 * 3600), PhaseLoad.At(230, Amperes, 1.0, true, false));
+                scenario.From(at + (13 * 3600), PhaseLoad.Idle());
+                scenario.From(at + (17 * 3600), PhaseLoad.At(230, Amperes, 1.0, true, true));
+                scenario.From(at + (19 * 3600), PhaseLoad.Idle());
+            }
+
+            return scenario;
+        }
+
         public SimulatedYearReport Run()
         {
             int phases = _options.Ic == IcKind.Ade7953 ? 1 : 3;
             var load = _options.Load != null ? _options.Load(phases, _options.Days) : ChargerDays(phases, _options.Days);
-            var storage = new CountingStorage(new MemoryStorage());
+            IStorage flash = new MemoryStorage();
+            TracingStorage? tracing = null;
+            if (_options.StorageTrace != null)
+            {
+                tracing = new TracingStorage(flash, _options.StorageTrace);
+                tracing.Comment("asset-meter journal trace v1: W name bytes | D name | R name | L | day N");
+                if (_options.TraceDescription != null)
+                {
+                    tracing.Comment(_options.TraceDescription);
+                }
+
+                flash = tracing;
+            }
+
+            var storage = new CountingStorage(flash);
             var mqtt = new LoopbackMqtt();
             using var collector = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var point = collector.ExportParameters(false).Q;
@@ -212,6 +283,7 @@ namespace AssetMeter.Firmware.Host
                     Verifier = new EcdsaSignatureVerifier(),
                     CollectorKeys = new[] { collectorKey },
                     Seed = _options.Seed,
+                    Metering = _options.Metering,
                 },
                 storage);
             long startUtc = _options.StartUtc.Ticks;
@@ -234,6 +306,8 @@ namespace AssetMeter.Firmware.Host
             };
 
             long nextSample = rig.Clock.Ticks;
+            long nextDayUtc = startUtc;
+            int day = 0;
             long counter = 0;
             long closedAtLastAck = 0;
             bool commandPending = false;
@@ -252,6 +326,13 @@ namespace AssetMeter.Firmware.Host
 
             while (rig.TrueUtc < endUtc)
             {
+                if (tracing != null && rig.TrueUtc >= nextDayUtc)
+                {
+                    // The operations of the tick that follows belong to the day that has just begun.
+                    tracing.MarkDay(day++);
+                    nextDayUtc += TimeSpan.TicksPerDay;
+                }
+
                 bool steady = rig.TrueUtc >= steadyFromUtc;
                 long stepBefore = GC.GetAllocatedBytesForCurrentThread();
                 rig.Clock.Advance(meter.Loop.PollIntervalTicks);

@@ -228,9 +228,14 @@ namespace AssetMeter.Firmware.Metering
                 CheckIcHealth();
             }
 
+            // Energy alone writes a checkpoint once 10 Wh has been measured, but never sooner than the minimum
+            // interval after the last one: at high power every poll would otherwise write one, and the checkpoint is
+            // what wears the flash (docs/firmware.md, "Flash wear").
             long energy = _import.MicrowattHours + _export.MicrowattHours;
-            if (_checkpointDue || energy - _energyAtCheckpoint >= _settings.CheckpointEnergyMicrowattHours
-                || now - _lastCheckpoint >= _settings.CheckpointMaximumTicks)
+            long sinceCheckpoint = now - _lastCheckpoint;
+            bool energyDue = energy - _energyAtCheckpoint >= _settings.CheckpointEnergyMicrowattHours
+                && sinceCheckpoint >= _settings.CheckpointMinimumTicks;
+            if (_checkpointDue || energyDue || sinceCheckpoint >= _settings.CheckpointMaximumTicks)
             {
                 WriteCheckpoint();
             }
