@@ -78,7 +78,7 @@ namespace AssetMeter.Collector.Output
     /// <summary>
     /// The data files settlement needs: for every AMSID, the UTC half-hour consumption (<c>utc/&lt;AMSID&gt;.csv</c>)
     /// and the same mapped onto GB settlement days of 46, 48 or 50 local periods (<c>settlement/&lt;AMSID&gt;.csv</c>).
-    /// Every period in the range has a row, so a gap is a visible row with status M, never a missing line. Energy is
+    /// Every period in a meter's range has a row, so a gap is a visible row with status M, never a missing line. Energy is
     /// exact kWh (six decimals, from the records' milliwatt-hours).
     /// </summary>
     public static class DataFiles
@@ -88,8 +88,8 @@ namespace AssetMeter.Collector.Output
         public const string SettlementHeader = "amsid,meter_serial,direction,settlement_date,settlement_period,period_start_utc,period_start_local,energy_kwh,status,flags";
 
         /// <summary>
-        /// Writes the files for every registered meter, covering whole UTC days from the first to the last day any of
-        /// its records (or quarantined records) falls on.
+        /// Writes the files for every registered meter, covering every period from the first to the last that any of
+        /// its records (stored or quarantined) is for.
         /// </summary>
         public static DataFileSummary Write(CollectorStore store, string directory)
         {
@@ -120,14 +120,14 @@ namespace AssetMeter.Collector.Output
             bool import = direction == "import";
             summary.Amsids++;
 
-            // Whole UTC days.
-            long firstDay = data.First / 48 * 48;
-            long lastDay = (data.Last / 48 * 48) + 47;
+            // From the meter's first known period to its last: a period inside with no record is a visible row (M).
+            long firstIndex = data.First;
+            long lastIndex = data.Last;
             string utcFile = Path.Combine(directory, "utc", safe + ".csv");
             using (var writer = new StreamWriter(utcFile, false, new UTF8Encoding(false)) { NewLine = "\n" })
             {
                 writer.WriteLine(UtcHeader);
-                for (long index = firstDay; index <= lastDay; index++)
+                for (long index = firstIndex; index <= lastIndex; index++)
                 {
                     DateTime start = UtcText.PeriodStart(index);
                     writer.WriteLine(string.Join(',', amsid, meter.Serial, direction, UtcText.Minutes(start), UtcText.Minutes(start.AddMinutes(30)), data.Row(index, import)));
@@ -137,9 +137,9 @@ namespace AssetMeter.Collector.Output
 
             summary.Files.Add(utcFile);
 
-            // Settlement days: every local day that one of those UTC periods falls in, each with all its periods.
-            SettlementDay day = SettlementDay.FromUtcPeriod(UtcText.PeriodStart(firstDay).Ticks, out _);
-            SettlementDay lastSettlementDay = SettlementDay.FromUtcPeriod(UtcText.PeriodStart(lastDay).Ticks, out _);
+            // The same periods by GB settlement day and period number (46, 48 or 50 a day).
+            SettlementDay day = SettlementDay.FromUtcPeriod(UtcText.PeriodStart(firstIndex).Ticks, out _);
+            SettlementDay lastSettlementDay = SettlementDay.FromUtcPeriod(UtcText.PeriodStart(lastIndex).Ticks, out _);
             string settlementFile = Path.Combine(directory, "settlement", safe + ".csv");
             using (var writer = new StreamWriter(settlementFile, false, new UTF8Encoding(false)) { NewLine = "\n" })
             {
@@ -152,10 +152,16 @@ namespace AssetMeter.Collector.Output
                     {
                         long startTicks = day.PeriodStartUtcTicks(period);
                         var start = new DateTime(startTicks, DateTimeKind.Utc);
+                        long index = UtcText.PeriodIndex(start);
+                        if (index < firstIndex || index > lastIndex)
+                        {
+                            continue;
+                        }
+
                         var local = new DateTime(UkTime.ToLocalTicks(startTicks), DateTimeKind.Unspecified);
                         string localText = local.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) + (UkTime.IsSummerTime(startTicks) ? "+01:00" : "+00:00");
                         writer.WriteLine(string.Join(',', amsid, meter.Serial, direction, date, period.ToString(CultureInfo.InvariantCulture), UtcText.Minutes(start), localText,
-                            data.Row(UtcText.PeriodIndex(start), import)));
+                            data.Row(index, import)));
                         summary.SettlementRows++;
                     }
 

@@ -49,25 +49,7 @@ namespace AssetMeter.Firmware.Commands
         /// <summary>Appends <paramref name="utcTicks"/> as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
         public static void Write(AsciiWriter writer, long utcTicks)
         {
-            int year;
-            int month;
-            int day;
-            long dayNumber = utcTicks / CivilCalendar.TicksPerDay;
-            CivilCalendar.Date(dayNumber, out year, out month, out day);
-            long milliseconds = (utcTicks - (dayNumber * CivilCalendar.TicksPerDay)) / 10000;
-            writer.Padded(year, 4);
-            writer.Char('-');
-            writer.Padded(month, 2);
-            writer.Char('-');
-            writer.Padded(day, 2);
-            writer.Char('T');
-            writer.Padded(milliseconds / 3600000, 2);
-            writer.Char(':');
-            writer.Padded((milliseconds / 60000) % 60, 2);
-            writer.Char(':');
-            writer.Padded((milliseconds / 1000) % 60, 2);
-            writer.Char('.');
-            writer.Padded(milliseconds % 1000, 3);
+            writer.DateTimeMilliseconds(utcTicks, '.');
             writer.Char('Z');
         }
 

@@ -410,16 +410,7 @@ namespace AssetMeter.Firmware.Mqtt
                 w.Raw("{\"seq\":");
                 w.Integer(e.Sequence);
                 w.Raw(",\"utc\":");
-                if (e.UtcTicks == 0)
-                {
-                    w.Raw("null");
-                }
-                else
-                {
-                    w.Char('"');
-                    UtcText.Write(w, e.UtcTicks);
-                    w.Char('"');
-                }
+                UtcOrNull(w, e.UtcTicks);
 
                 w.Raw(",\"code\":");
                 w.Integer((long)e.Code);
@@ -454,17 +445,7 @@ namespace AssetMeter.Firmware.Mqtt
             w.Raw(",\"clock\":\"");
             w.Raw(QualityName(_loop.Clock.Quality(now)));
             w.Raw("\",\"utc\":");
-            long utc = _loop.UtcNow();
-            if (utc == 0)
-            {
-                w.Raw("null");
-            }
-            else
-            {
-                w.Char('"');
-                UtcText.Write(w, utc);
-                w.Char('"');
-            }
+            UtcOrNull(w, _loop.UtcNow());
 
             w.Raw(",\"last_period\":");
             w.Integer(_loop.Journal.LastPeriodIndex);
@@ -550,6 +531,20 @@ namespace AssetMeter.Firmware.Mqtt
             w.JsonString(_identity.FirmwareVersion);
             w.Raw("}}");
             _mqtt.Publish(topic, _text, 0, w.Length, 1, true);
+        }
+
+        // A UTC time as a JSON string, or null when it is not known (0).
+        private static void UtcOrNull(AsciiWriter w, long utcTicks)
+        {
+            if (utcTicks == 0)
+            {
+                w.Raw("null");
+                return;
+            }
+
+            w.Char('"');
+            UtcText.Write(w, utcTicks);
+            w.Char('"');
         }
 
         private static string QualityName(ClockQuality quality)
@@ -708,17 +703,7 @@ namespace AssetMeter.Firmware.Mqtt
             w.Raw("\",\"reason\":\"");
             w.Raw(RefusalNames.Of(refusal));
             w.Raw("\",\"utc\":");
-            long utc = _loop.UtcNow();
-            if (utc == 0)
-            {
-                w.Raw("null");
-            }
-            else
-            {
-                w.Char('"');
-                UtcText.Write(w, utc);
-                w.Char('"');
-            }
+            UtcOrNull(w, _loop.UtcNow());
 
             w.Char('}');
             _mqtt.Publish(_topics.Reply, _text, 0, w.Length, 1, false);

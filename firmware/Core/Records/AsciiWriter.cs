@@ -1,3 +1,4 @@
+using AssetMeter.Metrology.Settlement;
 using AssetMeter.Firmware.Text;
 
 namespace AssetMeter.Firmware.Records
@@ -134,6 +135,34 @@ namespace AssetMeter.Firmware.Records
             Integer(value / 1000);
             Char('.');
             Padded(value % 1000, 3);
+        }
+
+        /// <summary>
+        /// Appends the UTC date and time of <paramref name="utcTicks"/> to the millisecond,
+        /// <c>yyyy-MM-ddTHH:mm:ss</c>, <paramref name="fractionSeparator"/>, <c>fff</c>: the common part of OCMF times
+        /// (',') and protocol times ('.').
+        /// </summary>
+        public void DateTimeMilliseconds(long utcTicks, char fractionSeparator)
+        {
+            int year;
+            int month;
+            int day;
+            long dayNumber = utcTicks / CivilCalendar.TicksPerDay;
+            CivilCalendar.Date(dayNumber, out year, out month, out day);
+            long milliseconds = (utcTicks - (dayNumber * CivilCalendar.TicksPerDay)) / 10000;
+            Padded(year, 4);
+            Char('-');
+            Padded(month, 2);
+            Char('-');
+            Padded(day, 2);
+            Char('T');
+            Padded(milliseconds / 3600000, 2);
+            Char(':');
+            Padded((milliseconds / 60000) % 60, 2);
+            Char(':');
+            Padded((milliseconds / 1000) % 60, 2);
+            Char(fractionSeparator);
+            Padded(milliseconds % 1000, 3);
         }
 
         /// <summary>Appends bytes as lower-case hex.</summary>
