@@ -198,8 +198,11 @@ namespace AssetMeter.Collector.Compliance
             return new DemoResult { Audit = audit, Meters = summaries, Files = files, Report = reportFile, Passed = passed };
         }
 
-        // Every meter's closed periods are stored (or quarantined after a good signature).
-        private static bool AllCollected(string store, VirtualFleet fleet)
+        /// <summary>
+        /// True when every closed period of every meter of <paramref name="fleet"/> is in <paramref name="store"/>
+        /// (stored, or quarantined after a good signature) and the meter's status says it is acknowledged.
+        /// </summary>
+        public static bool AllCollected(string store, VirtualFleet fleet)
         {
             using CollectorStore s = CollectorStore.Open(store);
             foreach (FleetMeter meter in fleet.Meters)
@@ -226,9 +229,12 @@ namespace AssetMeter.Collector.Compliance
             return true;
         }
 
-        // The BSCP601 way of checking a collection: read the same data with the meter's own tools (its journal) and
-        // compare, period by period.
-        internal static void CompareWithJournals(CollectorStore store, VirtualFleet fleet, List<string> problems)
+        /// <summary>
+        /// The BSCP601 way of checking a collection: reads the same data with the meter's own tools (its journal) and
+        /// compares, period by period; adds to <paramref name="problems"/> every period missing from the store or
+        /// different in it, and every meter with nothing to compare.
+        /// </summary>
+        public static void CompareWithJournals(CollectorStore store, VirtualFleet fleet, List<string> problems)
         {
             foreach (FleetMeter meter in fleet.Meters)
             {
@@ -268,10 +274,24 @@ namespace AssetMeter.Collector.Compliance
         // A rogue publisher replays a real record with one digit of its energy changed: it must be quarantined.
         private static async Task ForgeRecordAsync(EmbeddedBroker broker, FleetMeter victim, DemoLog log, DateTime now)
         {
+            long forged = await PublishForgedRecordAsync(broker.Host, broker.Port, victim);
+            if (forged >= 0)
+            {
+                log.Write(now, $"*** a rogue client publishes a forged record for {victim.Serial} (period {forged}, 5 Wh added)");
+            }
+        }
+
+        /// <summary>
+        /// Publishes, as a rogue client of the broker at <paramref name="host"/>:<paramref name="port"/>, the record of
+        /// <paramref name="victim"/>'s last closed period with 5 Wh added and a signature by another key: a collector
+        /// must quarantine it. Returns the period index, or -1 when the meter has closed no period yet.
+        /// </summary>
+        public static async Task<long> PublishForgedRecordAsync(string host, int port, FleetMeter victim)
+        {
             long last = victim.Rig.Journal.LastPeriodIndex;
             if (last < 0 || victim.Rig.Journal.TryReadPeriod(last, out HalfHourPeriod period) != AssetMeter.Firmware.Journal.PeriodReadStatus.Ok)
             {
-                return;
+                return -1;
             }
 
             // Rebuild the meter's record of that period with a different signer key: the bytes look right, the signature cannot.
@@ -281,17 +301,17 @@ namespace AssetMeter.Collector.Compliance
             period.ImportEndMicrowattHours += 5_000_000;
             if (!builder.BuildPeriod(period))
             {
-                return;
+                return -1;
             }
 
             byte[] forged = new byte[builder.RecordLength];
             Array.Copy(builder.Record, forged, forged.Length);
             using var client = new MqttClientFactory().CreateMqttClient();
-            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithClientId("rogue-publisher").Build());
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port).WithClientId("rogue-publisher").Build());
             await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("assetmeter/" + victim.Serial + "/period").WithPayload(forged)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
             await client.DisconnectAsync();
-            log.Write(now, $"*** a rogue client publishes a forged record for {victim.Serial} (period {last}, 5 Wh added)");
+            return last;
         }
 
         private static void PrintSummary(TextWriter output, List<MeterSummary> meters, CollectorCounters counters, CollectorStore store, AuditResult audit, DataFileSummary files, string reportFile, List<string> problems)

@@ -112,6 +112,15 @@ namespace AssetMeter.Collector.Compliance
         /// <summary>Messages the meters have handed to the broker on the topics a collector reads.</summary>
         public long PublishedForCollector => Interlocked.Read(ref _publishedForCollector);
 
+        /// <summary>The part of <see cref="PublishedForCollector"/> that is period records and snapshots (what a share group of collectors splits among its members).</summary>
+        public long PublishedRecordsForCollector => Interlocked.Read(ref _publishedRecords);
+
+        /// <summary>Period records the meters have handed to the broker, re-sends included.</summary>
+        public long PublishedPeriods => Interlocked.Read(ref _publishedPeriods);
+
+        private long _publishedRecords;
+        private long _publishedPeriods;
+
         /// <summary>When a meter last handed such a message over (Environment.TickCount64, real time).</summary>
         public long LastPublishTick => Interlocked.Read(ref _lastPublishTick);
 
@@ -309,9 +318,21 @@ namespace AssetMeter.Collector.Compliance
             public bool Publish(string topic, byte[] payload, int offset, int count, int qos, bool retain)
             {
                 bool accepted = _inner.Publish(topic, payload, offset, count, qos, retain);
-                if (accepted && (topic.EndsWith("/period", StringComparison.Ordinal) || topic.EndsWith("/snapshot", StringComparison.Ordinal)
-                    || topic.EndsWith("/status", StringComparison.Ordinal) || topic.EndsWith("/event", StringComparison.Ordinal) || topic.EndsWith("/reply", StringComparison.Ordinal)))
+                bool period = topic.EndsWith("/period", StringComparison.Ordinal);
+                bool record = period || topic.EndsWith("/snapshot", StringComparison.Ordinal);
+                if (accepted && (record || topic.EndsWith("/status", StringComparison.Ordinal) || topic.EndsWith("/event", StringComparison.Ordinal) || topic.EndsWith("/reply", StringComparison.Ordinal)))
                 {
+                    // Records first: a reader that sees the total grow must find the part counted already.
+                    if (record)
+                    {
+                        Interlocked.Increment(ref _fleet._publishedRecords);
+                    }
+
+                    if (period)
+                    {
+                        Interlocked.Increment(ref _fleet._publishedPeriods);
+                    }
+
                     Interlocked.Increment(ref _fleet._publishedForCollector);
                     Interlocked.Exchange(ref _fleet._lastPublishTick, Environment.TickCount64);
                 }

@@ -82,6 +82,19 @@ namespace AssetMeter.Collector.Tests
             return record;
         }
 
+        /// <summary>A signed register snapshot (T context), as the meter sends it on request.</summary>
+        public byte[] Snapshot(DateTime utc, long importMicrowattHours, long exportMicrowattHours, long pagination)
+        {
+            if (!_builder.BuildSnapshot(utc.Ticks, 'S', importMicrowattHours, exportMicrowattHours, PeriodFlags.None, pagination))
+            {
+                throw new InvalidOperationException("snapshot did not build");
+            }
+
+            var record = new byte[_builder.RecordLength];
+            Array.Copy(_builder.Record, record, record.Length);
+            return record;
+        }
+
         /// <summary>
         /// <paramref name="count"/> consecutive periods from <paramref name="start"/>, importing
         /// <paramref name="importWhPerPeriod"/> each (exporting a tenth of it), registers chained.

@@ -12,6 +12,12 @@ need() {
   done
   packages+=("$2")
 }
+# need_postgres: Debian keeps the PostgreSQL server programs in /usr/lib/postgresql/<version>/bin, off the PATH
+# (psql on the PATH comes from postgresql-client alone), so look for initdb there.
+need_postgres() {
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && return
+  packages+=(postgresql)
+}
 
 # chronyd as a loopback NTP server for the SNTP client test (tests/Firmware.Tests/Clock/ChronySntpTests.cs).
 need chronyd chrony
@@ -19,6 +25,10 @@ need chronyd chrony
 need mosquitto mosquitto
 need mosquitto_sub mosquitto-clients
 need openssl openssl
+# The collector's store tests run a private PostgreSQL cluster (tests/TestServers/PostgresServer.cs); as root it
+# runs as the postgres user the package creates, through runuser (util-linux).
+need_postgres
+need runuser util-linux
 # The documented shell recipes (docs/protocol.md, docs/records.md) use xxd.
 need xxd xxd
 

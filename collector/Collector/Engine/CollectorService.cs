@@ -90,6 +90,24 @@ namespace AssetMeter.Collector.Engine
 
         private long _replies;
 
+        /// <summary>
+        /// Messages received on the period topics, whatever became of them (stored, duplicate, quarantined): with
+        /// shared subscriptions, what this instance's share of the records was.
+        /// </summary>
+        public long PeriodMessages => Interlocked.Read(ref _periodMessages);
+
+        private long _periodMessages;
+
+        /// <summary>Period records and snapshots received as they were published (the part of <see cref="ReceivedLive"/> a share group splits).</summary>
+        public long RecordsReceivedLive => Interlocked.Read(ref _recordsReceivedLive);
+
+        private long _recordsReceivedLive;
+
+        /// <summary>Messages the store refused (logged); a period among them comes again, since nothing acknowledged it.</summary>
+        public long NotStored => Interlocked.Read(ref _notStored);
+
+        private long _notStored;
+
         /// <summary>When the last command was published (Environment.TickCount64, real time).</summary>
         public long LastCommandTick => Interlocked.Read(ref _lastCommandTick);
 
@@ -109,6 +127,15 @@ namespace AssetMeter.Collector.Engine
             }
 
             bool record = outcome.Kind == MessageKind.Period || outcome.Kind == MessageKind.Snapshot;
+            if (record && !retained)
+            {
+                Interlocked.Increment(ref _recordsReceivedLive);
+            }
+
+            if (outcome.Kind == MessageKind.Period)
+            {
+                Interlocked.Increment(ref _periodMessages);
+            }
             switch (outcome.Result)
             {
                 case IngestResult.Stored when record:
@@ -122,6 +149,9 @@ namespace AssetMeter.Collector.Engine
                     break;
                 case IngestResult.Ignored:
                     Interlocked.Increment(ref _ignored);
+                    break;
+                case IngestResult.NotStored:
+                    Interlocked.Increment(ref _notStored);
                     break;
             }
         }
@@ -190,6 +220,9 @@ namespace AssetMeter.Collector.Engine
 
         /// <summary>True when the broker granted MQTT 5 shared subscriptions.</summary>
         public bool UsingSharedSubscriptions => _sharedSubscriptions;
+
+        /// <summary>The share group this instance takes records in, or null while it subscribes plainly (and receives every record).</summary>
+        public string? ActiveShareGroup => _sharedSubscriptions ? _options.ShareGroup : null;
 
         /// <summary>Messages received and not yet stored.</summary>
         public long Pending => Interlocked.Read(ref _pending);
@@ -334,25 +367,7 @@ namespace AssetMeter.Collector.Engine
                             batch.Add(message);
                         }
 
-                        outcomes.Clear();
-                        try
-                        {
-                            store.InTransaction(() =>
-                            {
-                                outcomes.Clear();
-                                foreach (var (topic, payload, received, retained) in batch)
-                                {
-                                    outcomes.Add(ingestor.Ingest(topic, payload, received, retained));
-                                }
-                            });
-                        }
-                        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
-                        {
-                            // Nothing of the batch is stored, so nothing of it gets acknowledged: the meters send it again.
-                            outcomes.Clear();
-                            _log($"store: {e.GetType().Name}: {e.Message}; {batch.Count} messages not stored, the meters will send them again");
-                        }
-
+                        StoreBatch(store, ingestor, batch, outcomes);
                         for (int i = 0; i < outcomes.Count; i++)
                         {
                             IngestOutcome outcome = outcomes[i];
@@ -369,6 +384,83 @@ namespace AssetMeter.Collector.Engine
                 }
             }
         }
+
+        // The batch in one transaction. A transient failure (PostgreSQL breaking a deadlock between two instances that
+        // write the same status and event rows, a serialisation failure, SQLite still busy after its timeout, a lost
+        // connection) is tried again; if it persists the store itself is in trouble and the batch is left unstored,
+        // as trying each message would only wait on a failing store 500 times over. Any other failure falls back to
+        // one transaction per message, so that one message the store refuses costs only itself, not the periods,
+        // replies and events that came with it. Nothing unstored is acknowledged: the meters send periods again.
+        private void StoreBatch(CollectorStore store, Ingestor ingestor, List<(string Topic, byte[] Payload, DateTime Received, bool Retained)> batch, List<IngestOutcome> outcomes)
+        {
+            (string? failure, bool transient) = TryInTransaction(store, () =>
+            {
+                outcomes.Clear();
+                foreach (var (topic, payload, received, retained) in batch)
+                {
+                    outcomes.Add(ingestor.Ingest(topic, payload, received, retained));
+                }
+            });
+            if (failure == null)
+            {
+                return;
+            }
+
+            outcomes.Clear();
+            if (transient)
+            {
+                _log($"store: {failure}; {batch.Count} messages not stored, the meters will send them again");
+                return;
+            }
+
+            _log($"store: {failure}; storing the {batch.Count} messages of the batch one by one");
+            bool storeFailing = false;
+            foreach (var (topic, payload, received, retained) in batch)
+            {
+                IngestOutcome outcome = default;
+                string? problem = "the store is failing";
+                if (!storeFailing)
+                {
+                    (problem, storeFailing) = TryInTransaction(store, () => outcome = ingestor.Ingest(topic, payload, received, retained));
+                }
+
+                if (problem != null)
+                {
+                    _log($"store: a message on {topic} was not stored: {problem}");
+                    _topics.TryParse(topic, out string serial, out MessageKind kind);
+                    outcome = new IngestOutcome(IngestResult.NotStored, kind, serial, 0, "store-failed", problem);
+                }
+
+                outcomes.Add(outcome);
+            }
+        }
+
+        // What went wrong (null when the work committed) and whether it was transient, after up to three tries of a
+        // transient failure.
+        private static (string? Failure, bool Transient) TryInTransaction(CollectorStore store, Action work)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    store.InTransaction(work);
+                    return (null, false);
+                }
+                catch (System.Data.Common.DbException e) when (IsTransient(e) && attempt < 3)
+                {
+                    Thread.Sleep(20 * attempt);
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+                {
+                    return ($"{e.GetType().Name}: {e.Message}", e is System.Data.Common.DbException db && IsTransient(db));
+                }
+            }
+        }
+
+        // Npgsql marks deadlocks and serialisation failures transient; SQLite's busy and locked are said so here, since
+        // whether SqliteException marks them depends on the provider's version.
+        private static bool IsTransient(System.Data.Common.DbException e)
+            => e.IsTransient || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 };
 
         private void Report(IngestOutcome outcome)
         {

@@ -23,6 +23,9 @@ namespace AssetMeter.Collector.Engine
 
         /// <summary>Failed verification: kept in quarantine with the reason.</summary>
         Quarantined,
+
+        /// <summary>The store refused it (logged): nothing is kept, nothing acknowledged, so a meter sends a period again.</summary>
+        NotStored,
     }
 
     /// <summary>The outcome of ingesting one message, for counters, logs and the supervisor.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Data;
 using System.Data.Common;
 using System.IO;
+using System.Text;
 using AssetMeter.Collector.Registry;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -14,7 +15,8 @@ namespace AssetMeter.Collector.Storage
     /// statements serve both (plain SQL with <c>ON CONFLICT</c>, which both engines have), so they behave the same;
     /// every insert is idempotent, so a record delivered twice, or by two collector instances, is stored once.
     /// Times are UTC text (<c>yyyy-MM-ddTHH:mm:ss.fffZ</c>), energy integer milliwatt-hours; ordering of text is
-    /// done in .NET (ordinal), never by the engine's collation, so both engines give the same files.
+    /// done in .NET (ordinal), never by the engine's collation, so both engines give the same files. Text is stored
+    /// as both engines can keep it (<see cref="StorableText"/>). Tests feed one recording to both and compare.
     /// </summary>
     /// <remarks>One open connection per instance, used under a lock; give each worker its own instance.</remarks>
     public sealed class CollectorStore : IDisposable
@@ -488,6 +490,45 @@ namespace AssetMeter.Collector.Storage
             }
         }
 
+        /// <summary>
+        /// The text as both engines can keep it: NUL and unpaired surrogates become U+FFFD. PostgreSQL's text type
+        /// holds neither and refuses the whole statement (and with it the transaction: a batch of other messages);
+        /// SQLite would keep NUL and turn half a pair into U+FFFD. They reach the store only in unsigned side
+        /// messages (an event's name, a refusal's reason, a status's clock state, a quarantined record's detail), so
+        /// nothing signed is changed.
+        /// </summary>
+        public static string StorableText(string text)
+        {
+            int i = 0;
+            while (i < text.Length && text[i] != '\0' && !char.IsSurrogate(text[i]))
+            {
+                i++;
+            }
+
+            if (i == text.Length)
+            {
+                return text;
+            }
+
+            var storable = new StringBuilder(text.Length);
+            storable.Append(text, 0, i);
+            for (; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    storable.Append(c).Append(text[i + 1]);
+                    i++;
+                }
+                else
+                {
+                    storable.Append(c == '\0' || char.IsSurrogate(c) ? '\ufffd' : c);
+                }
+            }
+
+            return storable.ToString();
+        }
+
         private DbCommand Prepare(string sql, (string Name, object? Value)[] parameters)
         {
             DbCommand command = _connection.CreateCommand();
@@ -498,7 +539,7 @@ namespace AssetMeter.Collector.Storage
                 DbParameter parameter = command.CreateParameter();
                 parameter.ParameterName = name;
                 parameter.DbType = value is long ? DbType.Int64 : DbType.String;
-                parameter.Value = value ?? DBNull.Value;
+                parameter.Value = value is string text ? StorableText(text) : value ?? DBNull.Value;
                 command.Parameters.Add(parameter);
             }
 

@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using AssetMeter.Firmware.Tests.Configuration;
+using AssetMeter.TestServers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace AssetMeter.Firmware.Tests.Protocol
@@ -62,7 +63,7 @@ namespace AssetMeter.Firmware.Tests.Protocol
                 "--start", "2026-11-23T00:00:00Z", "--quiet",
             };
             arguments.AddRange(options);
-            return Mosquitto.Start("dotnet", arguments, output, output);
+            return TestProcess.Start("dotnet", arguments, output, output);
         }
 
         private static void WaitFor(Func<bool> condition, TimeSpan timeout, Func<string> what)
@@ -199,7 +200,7 @@ namespace AssetMeter.Firmware.Tests.Protocol
                 }
                 finally
                 {
-                    Mosquitto.Stop(meter);
+                    TestProcess.Stop(meter);
                 }
 
                 WaitFor(() => sub.On($"assetmeter/{serial}/status").Last() == $"{{\"online\":false,\"serial\":\"{serial}\"}}", TimeSpan.FromSeconds(20), () => "last will: " + string.Join("\n", sub.On($"assetmeter/{serial}/status")) + "\n" + broker.Log);

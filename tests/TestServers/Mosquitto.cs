@@ -4,26 +4,27 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace AssetMeter.Firmware.Tests.Protocol
+namespace AssetMeter.TestServers
 {
     /// <summary>
     /// Debian's mosquitto broker on a free loopback port with its own configuration in a temporary directory
     /// (persistence off), stopped on dispose. A broker that does not start fails the test: CI installs it
-    /// (tests/setup/install-test-dependencies.sh).
+    /// (tests/setup/install-test-dependencies.sh). Mosquitto speaks MQTT 5, shared subscriptions included.
     /// </summary>
-    internal sealed class Mosquitto : IDisposable
+    public sealed class Mosquitto : IDisposable
     {
         private readonly Process _process;
         private readonly StringBuilder _log = new();
 
+        /// <param name="directory">Where its configuration goes (the caller's temporary directory).</param>
+        /// <param name="tls">Extra configuration lines (a TLS listener, for example).</param>
         public Mosquitto(string directory, IEnumerable<string>? tls = null)
         {
-            Port = StoreAndForwardTests.FreePort();
+            Port = TestProcess.FreePort();
             var lines = new List<string>
             {
                 $"listener {Port} 127.0.0.1",
@@ -43,9 +44,9 @@ namespace AssetMeter.Firmware.Tests.Protocol
             lines.AddRange(tls ?? Array.Empty<string>());
             string config = Path.Combine(directory, "mosquitto.conf");
             File.WriteAllLines(config, lines);
-            _process = Start(Executable("mosquitto"), new[] { "-c", config }, _log, _log);
+            _process = TestProcess.Start(Executable("mosquitto"), new[] { "-c", config }, _log, _log);
             var deadline = DateTime.UtcNow.AddSeconds(15);
-            while (!Listening())
+            while (!TestProcess.Listening(Port))
             {
                 if (_process.HasExited || DateTime.UtcNow > deadline)
                 {
@@ -56,8 +57,10 @@ namespace AssetMeter.Firmware.Tests.Protocol
             }
         }
 
+        /// <summary>The broker's port on 127.0.0.1.</summary>
         public int Port { get; }
 
+        /// <summary>What the broker has logged (errors, warnings, notices).</summary>
         public string Log
         {
             get
@@ -70,87 +73,13 @@ namespace AssetMeter.Firmware.Tests.Protocol
         }
 
         /// <summary>mosquitto and mosquitto_sub on PATH, or in /usr/sbin where Debian puts the broker.</summary>
-        public static string Executable(string name)
-        {
-            foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Append("/usr/sbin").Append("/usr/bin"))
-            {
-                string path = Path.Combine(directory, name);
-                if (directory.Length > 0 && File.Exists(path))
-                {
-                    return path;
-                }
-            }
+        public static string Executable(string name) => TestProcess.Executable(name, name == "mosquitto" ? "mosquitto" : "mosquitto-clients");
 
-            Assert.Fail($"{name} is not installed: run tests/setup/install-test-dependencies.sh (Debian packages mosquitto, mosquitto-clients)");
-            return name;
-        }
-
-        public static Process Start(string file, IEnumerable<string> arguments, StringBuilder output, StringBuilder error, Action<string>? onLine = null)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data != null)
-                {
-                    lock (output)
-                    {
-                        output.AppendLine(e.Data);
-                    }
-
-                    onLine?.Invoke(e.Data);
-                }
-            };
-            process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data != null)
-                {
-                    lock (error)
-                    {
-                        error.AppendLine(e.Data);
-                    }
-                }
-            };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
-        }
-
-        public static void Stop(Process process)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            process.WaitForExit();
-            process.Dispose();
-        }
-
-        public void Dispose() => Stop(_process);
-
-        private bool Listening()
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect("127.0.0.1", Port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }
+        public void Dispose() => TestProcess.Stop(_process);
     }
 
     /// <summary>A plain <c>mosquitto_sub -v</c>: each message a line "topic payload".</summary>
-    internal sealed class MosquittoSub : IDisposable
+    public sealed class MosquittoSub : IDisposable
     {
         private readonly Process _process;
         private readonly StringBuilder _output = new();
@@ -166,9 +95,10 @@ namespace AssetMeter.Firmware.Tests.Protocol
             }
 
             arguments.AddRange(extra ?? Array.Empty<string>());
-            _process = Mosquitto.Start(Mosquitto.Executable("mosquitto_sub"), arguments, _output, _error, line => Lines.Enqueue(line));
+            _process = TestProcess.Start(Mosquitto.Executable("mosquitto_sub"), arguments, _output, _error, line => Lines.Enqueue(line));
         }
 
+        /// <summary>Every line received so far.</summary>
         public ConcurrentQueue<string> Lines { get; } = new();
 
         public Process Process => _process;
@@ -200,7 +130,7 @@ namespace AssetMeter.Firmware.Tests.Protocol
             arguments.AddRange(extra ?? Array.Empty<string>());
             var output = new StringBuilder();
             var error = new StringBuilder();
-            using var process = Mosquitto.Start(Mosquitto.Executable("mosquitto_sub"), arguments, output, error);
+            using var process = TestProcess.Start(Mosquitto.Executable("mosquitto_sub"), arguments, output, error);
             process.WaitForExit();
             process.WaitForExit(1000);
             lock (output)
@@ -209,6 +139,6 @@ namespace AssetMeter.Firmware.Tests.Protocol
             }
         }
 
-        public void Dispose() => Mosquitto.Stop(_process);
+        public void Dispose() => TestProcess.Stop(_process);
     }
 }

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace AssetMeter.TestServers
+{
+    /// <summary>Starting, watching and stopping the programs the tests run (servers, clients, our own executables).</summary>
+    public static class TestProcess
+    {
+        /// <summary>
+        /// A program on the PATH, or in the sbin directories where Debian puts daemons (mosquitto, chronyd) and an
+        /// ordinary user's PATH does not reach. Fails the test, naming the Debian package, when it is nowhere.
+        /// </summary>
+        public static string Executable(string name, string package)
+        {
+            foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Append("/usr/sbin").Append("/usr/bin").Append("/sbin"))
+            {
+                string path = Path.Combine(directory, name);
+                if (directory.Length > 0 && File.Exists(path))
+                {
+                    return path;
+                }
+            }
+
+            Assert.Fail($"{name} is not installed: run tests/setup/install-test-dependencies.sh (Debian package {package})");
+            return name;
+        }
+
+        /// <summary>Starts <paramref name="file"/>, collecting its output line by line into <paramref name="output"/> and <paramref name="error"/> (locked while written).</summary>
+        public static Process Start(string file, IEnumerable<string> arguments, StringBuilder output, StringBuilder error, Action<string>? onLine = null)
+        {
+            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data != null)
+                {
+                    lock (output)
+                    {
+                        output.AppendLine(e.Data);
+                    }
+
+                    onLine?.Invoke(e.Data);
+                }
+            };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data != null)
+                {
+                    lock (error)
+                    {
+                        error.AppendLine(e.Data);
+                    }
+                }
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
+        }
+
+        /// <summary>Runs a program to its end (at most <paramref name="timeout"/>); returns its exit code (-1 when it had to be killed) and everything it printed.</summary>
+        public static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan timeout)
+        {
+            var output = new StringBuilder();
+            using Process process = Start(file, arguments, output, output);
+            if (!process.WaitForExit(timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+                lock (output)
+                {
+                    return (-1, output + $"\n(killed after {timeout.TotalSeconds:0} s)");
+                }
+            }
+
+            // The parameterless wait also waits for the redirected output to be read to its end.
+            process.WaitForExit();
+            lock (output)
+            {
+                return (process.ExitCode, output.ToString());
+            }
+        }
+
+        /// <summary>Kills a process (and its children) if it is still running, and waits for it.</summary>
+        public static void Stop(Process process)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.WaitForExit();
+            process.Dispose();
+        }
+
+        /// <summary>A TCP port free on loopback now (another program may take it before the server does: servers retry).</summary>
+        public static int FreePort()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+
+        /// <summary>True when something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
+        public static bool Listening(int port)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect("127.0.0.1", port);
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }
+    }
+}
