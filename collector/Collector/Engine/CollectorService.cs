@@ -178,6 +178,7 @@ namespace AssetMeter.Collector.Engine
         private readonly TimeProvider _time;
         private readonly Action<string> _log;
         private readonly MeterTopics _topics;
+        private readonly BatchStorage _batches;
         private readonly Channel<(string Topic, byte[] Payload, DateTime Received, bool Retained)> _inbox =
             Channel.CreateBounded<(string, byte[], DateTime, bool)>(new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         private readonly CancellationTokenSource _stop = new();
@@ -199,6 +200,7 @@ namespace AssetMeter.Collector.Engine
             _time = time;
             _log = log;
             _topics = new MeterTopics(options.TopicPrefix);
+            _batches = new BatchStorage(_topics, log);
             _client = new MqttClientFactory().CreateMqttClient();
             _client.ApplicationMessageReceivedAsync += async e =>
             {
@@ -367,7 +369,7 @@ namespace AssetMeter.Collector.Engine
                             batch.Add(message);
                         }
 
-                        StoreBatch(store, ingestor, batch, outcomes);
+                        _batches.Store(store, ingestor, batch, outcomes);
                         for (int i = 0; i < outcomes.Count; i++)
                         {
                             IngestOutcome outcome = outcomes[i];
@@ -384,83 +386,6 @@ namespace AssetMeter.Collector.Engine
                 }
             }
         }
-
-        // The batch in one transaction. A transient failure (PostgreSQL breaking a deadlock between two instances that
-        // write the same status and event rows, a serialisation failure, SQLite still busy after its timeout, a lost
-        // connection) is tried again; if it persists the store itself is in trouble and the batch is left unstored,
-        // as trying each message would only wait on a failing store 500 times over. Any other failure falls back to
-        // one transaction per message, so that one message the store refuses costs only itself, not the periods,
-        // replies and events that came with it. Nothing unstored is acknowledged: the meters send periods again.
-        private void StoreBatch(CollectorStore store, Ingestor ingestor, List<(string Topic, byte[] Payload, DateTime Received, bool Retained)> batch, List<IngestOutcome> outcomes)
-        {
-            (string? failure, bool transient) = TryInTransaction(store, () =>
-            {
-                outcomes.Clear();
-                foreach (var (topic, payload, received, retained) in batch)
-                {
-                    outcomes.Add(ingestor.Ingest(topic, payload, received, retained));
-                }
-            });
-            if (failure == null)
-            {
-                return;
-            }
-
-            outcomes.Clear();
-            if (transient)
-            {
-                _log($"store: {failure}; {batch.Count} messages not stored, the meters will send them again");
-                return;
-            }
-
-            _log($"store: {failure}; storing the {batch.Count} messages of the batch one by one");
-            bool storeFailing = false;
-            foreach (var (topic, payload, received, retained) in batch)
-            {
-                IngestOutcome outcome = default;
-                string? problem = "the store is failing";
-                if (!storeFailing)
-                {
-                    (problem, storeFailing) = TryInTransaction(store, () => outcome = ingestor.Ingest(topic, payload, received, retained));
-                }
-
-                if (problem != null)
-                {
-                    _log($"store: a message on {topic} was not stored: {problem}");
-                    _topics.TryParse(topic, out string serial, out MessageKind kind);
-                    outcome = new IngestOutcome(IngestResult.NotStored, kind, serial, 0, "store-failed", problem);
-                }
-
-                outcomes.Add(outcome);
-            }
-        }
-
-        // What went wrong (null when the work committed) and whether it was transient, after up to three tries of a
-        // transient failure.
-        private static (string? Failure, bool Transient) TryInTransaction(CollectorStore store, Action work)
-        {
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    store.InTransaction(work);
-                    return (null, false);
-                }
-                catch (System.Data.Common.DbException e) when (IsTransient(e) && attempt < 3)
-                {
-                    Thread.Sleep(20 * attempt);
-                }
-                catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
-                {
-                    return ($"{e.GetType().Name}: {e.Message}", e is System.Data.Common.DbException db && IsTransient(db));
-                }
-            }
-        }
-
-        // Npgsql marks deadlocks and serialisation failures transient; SQLite's busy and locked are said so here, since
-        // whether SqliteException marks them depends on the provider's version.
-        private static bool IsTransient(System.Data.Common.DbException e)
-            => e.IsTransient || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 };
 
         private void Report(IngestOutcome outcome)
         {
