@@ -5,7 +5,7 @@
 # acknowledge them (supervision on), after two unmeasured boundaries that bring them to steady state. Prints records
 # per second from the first publish to the last record stored, beside this machine's ECDSA P-256 verification rate
 # (openssl speed and a .NET loop, one thread) and where the time goes inside the collector. Starts its own mosquitto
-# on a free loopback port and stops it at exit. About two minutes on a 2-core machine; a benchmark, never run by tests.
+# on a free loopback port and stops it at exit. A few minutes on a 2-core machine; a benchmark, never run by tests.
 # Usage: bench/collector/run.sh [--meters N | --quick] [--connections K] [--batch B] [--postgres ["Host=...;Username=..."]]
 # (--quick is 1,000 meters; --postgres without a connection string starts a throwaway server when PostgreSQL is installed.)
 set -euo pipefail
