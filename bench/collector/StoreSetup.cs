@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using AssetMeter.Collector;
+using AssetMeter.Collector.Engine;
+using AssetMeter.Collector.Registry;
+using AssetMeter.Collector.Storage;
+
+namespace AssetMeter.Bench.CollectorLoad
+{
+    /// <summary>Brings a fresh store to the fleet's steady state before a measurement (not measured).</summary>
+    internal static class StoreSetup
+    {
+        /// <summary>
+        /// Registers every meter and stores each meter's periods from the fleet's first up to
+        /// <paramref name="through"/>, each received when it ended, as a collector that has been running would have
+        /// them: new records then meet a registry of the fleet's size and neighbours to chain with.
+        /// </summary>
+        public static void Prepare(string location, BenchFleet fleet, long through)
+        {
+            using CollectorStore store = CollectorStore.Open(location);
+            store.InTransaction(() =>
+            {
+                foreach (MeterRegistration registration in fleet.Registrations)
+                {
+                    store.Register(registration);
+                }
+            });
+            var ingestor = new Ingestor(store, new MeterTopics());
+            for (long index = fleet.FirstPeriod; index <= through; index++)
+            {
+                DateTime received = UtcText.PeriodStart(index + 1);
+                for (int from = 0; from < fleet.Count; from += 1000)
+                {
+                    int to = Math.Min(fleet.Count, from + 1000);
+                    var outcomes = new List<IngestOutcome>();
+                    store.InTransaction(() =>
+                    {
+                        for (int i = from; i < to; i++)
+                        {
+                            outcomes.Add(ingestor.Ingest(BenchFleet.PeriodTopic(fleet.Meters[i]), fleet.Record(i, index), received));
+                        }
+                    });
+                    foreach (IngestOutcome outcome in outcomes)
+                    {
+                        if (outcome.Result != IngestResult.Stored)
+                        {
+                            throw new InvalidOperationException($"setup: period {index} of {outcome.Serial} was not stored: {outcome.Result} {outcome.Reason} {outcome.Detail}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
