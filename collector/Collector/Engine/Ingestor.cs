@@ -49,6 +49,7 @@ namespace AssetMeter.Collector.Engine
         private readonly CollectorStore _store;
         private readonly MeterTopics _topics;
         private readonly RegistryCache _registry;
+        private readonly RecordSignature _signatures = new();
 
         public Ingestor(CollectorStore store, MeterTopics topics)
         {
@@ -106,7 +107,7 @@ namespace AssetMeter.Collector.Engine
                 return Quarantine(topic, serial, kind, message, receivedUtc, QuarantineReason.UnknownMeter, $"meter {serial} is not in the key registry", string.Empty, false, 0);
             }
 
-            string? signatureProblem = RecordSignature.Check(meter, envelope);
+            string? signatureProblem = _signatures.Verify(meter, envelope);
             if (signatureProblem != null)
             {
                 return Quarantine(topic, serial, kind, message, receivedUtc, QuarantineReason.BadSignature, signatureProblem, string.Empty, false, 0);

@@ -145,13 +145,14 @@ namespace AssetMeter.Collector.Output
         public static AuditResult Audit(CollectorStore store)
         {
             var result = new AuditResult();
+            using var signatures = new RecordSignature();
             foreach (MeterRegistration meter in store.Meters())
             {
                 StoredPeriod? previous = null;
                 foreach (StoredPeriod p in store.Periods(meter.Serial))
                 {
                     result.RecordsChecked++;
-                    if (Verified(meter, p.Record, result, $"{meter.Serial} period {p.PeriodIndex}"))
+                    if (Verified(signatures, meter, p.Record, result, $"{meter.Serial} period {p.PeriodIndex}"))
                     {
                         result.SignaturesVerified++;
                     }
@@ -168,7 +169,7 @@ namespace AssetMeter.Collector.Output
                 foreach (StoredSnapshot s in store.Snapshots(meter.Serial))
                 {
                     result.RecordsChecked++;
-                    if (Verified(meter, s.Record, result, $"{meter.Serial} snapshot T{s.Pagination}"))
+                    if (Verified(signatures, meter, s.Record, result, $"{meter.Serial} snapshot T{s.Pagination}"))
                     {
                         result.SignaturesVerified++;
                     }
@@ -178,10 +179,10 @@ namespace AssetMeter.Collector.Output
             return result;
         }
 
-        private static bool Verified(MeterRegistration meter, string record, AuditResult result, string what)
+        private static bool Verified(RecordSignature signatures, MeterRegistration meter, string record, AuditResult result, string what)
         {
             OcmfEnvelope? envelope = OcmfEnvelope.TryParse(Encoding.ASCII.GetBytes(record), out string error);
-            string? problem = envelope == null ? error : RecordSignature.Check(meter, envelope);
+            string? problem = envelope == null ? error : signatures.Verify(meter, envelope);
             if (problem != null)
             {
                 result.Failures.Add($"{what}: {problem}");

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Security.Cryptography;
 using AssetMeter.Collector.Records;
 using AssetMeter.Collector.Registry;
@@ -9,10 +10,17 @@ namespace AssetMeter.Collector.Verification
     /// Checks a record's signature against the meter's registered key with .NET's cryptography: an implementation
     /// independent of the meter's own (the meter signs in its secure element or with its portable HMAC).
     /// </summary>
-    public static class RecordSignature
+    /// <remarks>
+    /// An instance keeps each meter's imported ECDSA key: importing a P-256 public key costs about as much as verifying
+    /// with it (the collector bench measured 136 µs against 110 µs), and a fleet sends the same keys every half hour.
+    /// A key is imported again when the registration's key changes (rotation). One instance serves one thread.
+    /// </remarks>
+    public sealed class RecordSignature : IDisposable
     {
+        private readonly Dictionary<string, (string KeyHex, ECDsa Key)> _keys = new(StringComparer.Ordinal);
+
         /// <summary>Null when the signature is good; otherwise the reason.</summary>
-        public static string? Check(MeterRegistration meter, OcmfEnvelope envelope)
+        public string? Verify(MeterRegistration meter, OcmfEnvelope envelope)
         {
             // The algorithm is part of the standing data: a meter registered for ECDSA cannot downgrade to HMAC.
             if (envelope.Algorithm != meter.Algorithm)
@@ -20,23 +28,55 @@ namespace AssetMeter.Collector.Verification
                 return $"signed with {envelope.Algorithm} but the meter is registered for {meter.Algorithm}";
             }
 
-            byte[] key = Convert.FromHexString(meter.KeyHex);
             if (meter.Algorithm == MeterRegistration.Ecdsa)
             {
-                using ECDsa ecdsa = PublicKey(key);
-                bool good;
-                try
+                if (!_keys.TryGetValue(meter.Serial, out var cached) || cached.KeyHex != meter.KeyHex)
                 {
-                    good = ecdsa.VerifyData(envelope.Payload, envelope.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
-                }
-                catch (CryptographicException)
-                {
-                    good = false;
+                    cached.Key?.Dispose();
+                    cached = (meter.KeyHex, PublicKey(Convert.FromHexString(meter.KeyHex)));
+                    _keys[meter.Serial] = cached;
                 }
 
-                return good ? null : "ECDSA signature does not verify with the registered public key";
+                return VerifyEcdsa(cached.Key, envelope);
             }
 
+            return VerifyHmac(Convert.FromHexString(meter.KeyHex), envelope);
+        }
+
+        /// <summary>One check without keeping the key (a single record, a report).</summary>
+        public static string? Check(MeterRegistration meter, OcmfEnvelope envelope)
+        {
+            using var signature = new RecordSignature();
+            return signature.Verify(meter, envelope);
+        }
+
+        public void Dispose()
+        {
+            foreach (var (_, key) in _keys.Values)
+            {
+                key.Dispose();
+            }
+
+            _keys.Clear();
+        }
+
+        private static string? VerifyEcdsa(ECDsa key, OcmfEnvelope envelope)
+        {
+            bool good;
+            try
+            {
+                good = key.VerifyData(envelope.Payload, envelope.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            }
+            catch (CryptographicException)
+            {
+                good = false;
+            }
+
+            return good ? null : "ECDSA signature does not verify with the registered public key";
+        }
+
+        private static string? VerifyHmac(byte[] key, OcmfEnvelope envelope)
+        {
             byte[] expected = HMACSHA256.HashData(key, envelope.Payload);
             return CryptographicOperations.FixedTimeEquals(expected, envelope.Signature) ? null : "HMAC does not verify with the registered key";
         }
