@@ -207,6 +207,16 @@ namespace AssetMeter.Collector.Engine
             _topics = new MeterTopics(options.TopicPrefix);
             _batches = new BatchStorage(_topics, log);
             _client = new MqttClientFactory().CreateMqttClient();
+            _client.DisconnectedAsync += e =>
+            {
+                // Records the broker held for this instance are lost with a clean session: the supervisor finds the gap.
+                if (!_stop.IsCancellationRequested && e.ClientWasConnected)
+                {
+                    _log($"disconnected from {_options.BrokerHost}:{_options.BrokerPort}: {e.Reason}{(e.Exception != null ? " (" + e.Exception.GetType().Name + ": " + e.Exception.Message + ")" : string.Empty)}; reconnecting");
+                }
+
+                return Task.CompletedTask;
+            };
             _client.ApplicationMessageReceivedAsync += async e =>
             {
                 byte[] payload = e.ApplicationMessage.Payload.ToArray();
@@ -439,7 +449,12 @@ namespace AssetMeter.Collector.Engine
             await _superviseLock.WaitAsync(cancel);
             try
             {
-                foreach (OutgoingCommand command in _supervisor.Decide(_time.GetUtcNow().UtcDateTime))
+                // One transaction for the round: its commands' counters and rows are written with one hold of the
+                // store's write lock, rather than thousands of single statements that starve the ingest worker of it
+                // (the collector bench saw a 5,000-meter boundary stored in 90 s instead of 2 s).
+                List<OutgoingCommand> commands = null!;
+                _superviseStore!.InTransaction(() => commands = _supervisor.Decide(_time.GetUtcNow().UtcDateTime));
+                foreach (OutgoingCommand command in commands)
                 {
                     CommandPublishing?.Invoke(command);
                     await PublishAsync(command.Topic, command.Message, cancel);
