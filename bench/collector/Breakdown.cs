@@ -101,7 +101,7 @@ namespace AssetMeter.Bench.CollectorLoad
                     }
                 });
 
-                // The supervisor looks at every registered meter in every round (each 100 ms by default), whether or
+                // The supervisor looks at every registered meter in every round (every CollectorOptions.SupervisionInterval), whether or
                 // not anything arrived: its round over the whole fleet, with nothing to decide.
                 using CollectorKey commandKey = CollectorKey.Create();
                 var supervisor = new Supervisor(store, commandKey, topics, new SupervisorSettings { CheckClocks = false }, "bench", _ => { });

@@ -43,13 +43,6 @@ namespace AssetMeter.Collector.Verification
             return VerifyHmac(Convert.FromHexString(meter.KeyHex), envelope);
         }
 
-        /// <summary>One check without keeping the key (a single record, a report).</summary>
-        public static string? Check(MeterRegistration meter, OcmfEnvelope envelope)
-        {
-            using var signature = new RecordSignature();
-            return signature.Verify(meter, envelope);
-        }
-
         public void Dispose()
         {
             foreach (var (_, key) in _keys.Values)
