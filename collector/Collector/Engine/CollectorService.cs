@@ -223,6 +223,7 @@ namespace AssetMeter.Collector.Engine
         private long _unacknowledged;
         private TimeSpan _reconnectWait = FirstReconnectWait;
         private long _lastRoundTick = Environment.TickCount64;
+        private bool _killed;
 
         /// <param name="storeLocation">The store (see <see cref="CollectorStore.Open"/>); the service opens its own connections.</param>
         /// <param name="key">The collector's command key; null for a read-only instance.</param>
@@ -630,6 +631,12 @@ namespace AssetMeter.Collector.Engine
 
         public async ValueTask DisposeAsync()
         {
+            if (_killed)
+            {
+                _stop.Dispose();
+                return;
+            }
+
             _stop.Cancel();
             try
             {
@@ -671,6 +678,7 @@ namespace AssetMeter.Collector.Engine
         /// </summary>
         internal async Task KillAsync()
         {
+            _killed = true;
             _stop.Cancel();
             _client.Dispose();
             try

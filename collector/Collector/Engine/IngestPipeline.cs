@@ -98,6 +98,7 @@ namespace AssetMeter.Collector.Engine
         private readonly CancellationTokenSource _stop = new();
         private readonly List<Task> _tasks = new();
         private long _pending;
+        private int _disposed;
 
         /// <param name="writerStore">The writer's store (its transactions); the pipeline does not dispose it.</param>
         /// <param name="registryStore">The dispatcher's store, for standing data; another connection than the writer's.</param>
@@ -162,6 +163,11 @@ namespace AssetMeter.Collector.Engine
         /// <summary>Stops at once: what is not stored yet is dropped (and, not being acknowledged, delivered again).</summary>
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
             _inbox.Writer.TryComplete();
             _stop.Cancel();
             try

@@ -238,7 +238,7 @@ namespace AssetMeter.Collector.Engine
                 }
             }
 
-            Dictionary<(string Serial, long Index), StoredPeriod> stored = keys.Count == 0 ? new() : _store.PeriodsAround(keys);
+            Dictionary<(string Serial, long Index), StoredNeighbour> stored = keys.Count == 0 ? new() : _store.PeriodsAround(keys);
             Dictionary<string, StoredStatus> statuses = previousNeeded.Count == 0 ? new(StringComparer.Ordinal) : _store.Statuses(previousNeeded);
 
             var periods = new List<(int Message, StoredPeriod Period)>();
@@ -290,7 +290,7 @@ namespace AssetMeter.Collector.Engine
                     outcome = Period(m, stored, quarantines, out StoredPeriod? added);
                     if (added != null)
                     {
-                        stored[(added.Serial, added.PeriodIndex)] = added;
+                        stored[(added.Serial, added.PeriodIndex)] = new StoredNeighbour(added.ImportStart, added.ImportEnd, added.ExportStart, added.ExportEnd, added.Record, added.ReceivedUtc);
                         periods.Add((i, added));
                     }
                 }
@@ -377,11 +377,15 @@ namespace AssetMeter.Collector.Engine
                 }
             }
 
-            _store.SetStatuses(new List<StoredStatus>(latestStatus.Values));
+            // In serial order: two instances writing the same meters' statuses then take the rows' locks in one order
+            // (PostgreSQL), so they wait for each other rather than deadlock.
+            var statusRows = new List<StoredStatus>(latestStatus.Values);
+            statusRows.Sort((a, b) => string.CompareOrdinal(a.Serial, b.Serial));
+            _store.SetStatuses(statusRows);
         }
 
         // A period whose signature and content passed: against what is stored (or earlier in the batch).
-        private static IngestOutcome Period(CheckedMessage m, Dictionary<(string Serial, long Index), StoredPeriod> stored, List<QuarantinedRecord> quarantines, out StoredPeriod? added)
+        private static IngestOutcome Period(CheckedMessage m, Dictionary<(string Serial, long Index), StoredNeighbour> stored, List<QuarantinedRecord> quarantines, out StoredPeriod? added)
         {
             added = null;
             MeterRecord record = m.Record!;
@@ -395,19 +399,19 @@ namespace AssetMeter.Collector.Engine
 
             // A period sent again carries the same payload; an ECDSA signature differs each time it is made, so the
             // payloads (the signed content, both signatures good) are what must match.
-            if (stored.TryGetValue((serial, index), out StoredPeriod? existing))
+            if (stored.TryGetValue((serial, index), out StoredNeighbour? existing))
             {
-                return PayloadOf(existing.Record) == PayloadOf(m.Text!)
+                return PayloadOf(existing.Record!) == PayloadOf(m.Text!)
                     ? new IngestOutcome(IngestResult.Duplicate, MessageKind.Period, serial, index, string.Empty, string.Empty)
                     : Fail(QuarantineReason.ConflictingDuplicate, $"period {index} is already stored with different content (received {UtcText.Format(existing.ReceivedUtc)}); the first is kept");
             }
 
-            if (stored.TryGetValue((serial, index - 1), out StoredPeriod? previous) && (previous.ImportEnd != record.ImportStartMilliwattHours || previous.ExportEnd != record.ExportStartMilliwattHours))
+            if (stored.TryGetValue((serial, index - 1), out StoredNeighbour? previous) && (previous.ImportEnd != record.ImportStartMilliwattHours || previous.ExportEnd != record.ExportStartMilliwattHours))
             {
                 return Fail(QuarantineReason.ChainBreak, $"starts at import {Wh(record.ImportStartMilliwattHours)} / export {Wh(record.ExportStartMilliwattHours)} Wh but period {index - 1} ended at {Wh(previous.ImportEnd)} / {Wh(previous.ExportEnd)} Wh");
             }
 
-            if (stored.TryGetValue((serial, index + 1), out StoredPeriod? next) && (next.ImportStart != record.ImportEndMilliwattHours || next.ExportStart != record.ExportEndMilliwattHours))
+            if (stored.TryGetValue((serial, index + 1), out StoredNeighbour? next) && (next.ImportStart != record.ImportEndMilliwattHours || next.ExportStart != record.ExportEndMilliwattHours))
             {
                 return Fail(QuarantineReason.ChainBreak, $"ends at import {Wh(record.ImportEndMilliwattHours)} / export {Wh(record.ExportEndMilliwattHours)} Wh but period {index + 1} started at {Wh(next.ImportStart)} / {Wh(next.ExportStart)} Wh");
             }

@@ -99,21 +99,26 @@ namespace AssetMeter.Collector.Storage
         }
 
         /// <summary>
-        /// The stored periods next to each key: index − 1, index and index + 1 of its meter, by (serial, index). What
-        /// a new period is checked against (already stored? chained to its neighbours?).
+        /// What is stored next to each key: periods index − 1, index and index + 1 of its meter, by (serial, index),
+        /// the record itself only for the key's own index. What a new period is checked against (already stored?
+        /// chained to its neighbours?).
         /// </summary>
-        internal Dictionary<(string Serial, long Index), StoredPeriod> PeriodsAround(IReadOnlyList<(string Serial, long Index)> keys)
+        internal Dictionary<(string Serial, long Index), StoredNeighbour> PeriodsAround(IReadOnlyList<(string Serial, long Index)> keys)
         {
-            var found = new Dictionary<(string, long), StoredPeriod>(keys.Count * 2);
-            List<StoredPeriod>[] rows = QueryEach(
-                PeriodColumns + " WHERE serial = @serial AND period_index >= @from AND period_index <= @to",
-                ReadPeriod,
-                Rows(keys, key => new (string, object?)[] { ("serial", key.Serial), ("from", key.Index - 1), ("to", key.Index + 1) }));
-            foreach (List<StoredPeriod> around in rows)
+            var found = new Dictionary<(string, long), StoredNeighbour>(keys.Count * 2);
+            List<(string Serial, long Index, StoredNeighbour Period)>[] rows = QueryEach(
+                "SELECT serial, period_index, import_start, import_end, export_start, export_end, CASE WHEN period_index = @index THEN record ELSE NULL END, received_utc "
+                + "FROM periods WHERE serial = @serial AND period_index >= @from AND period_index <= @to",
+                r => (r.GetString(0), r.GetInt64(1), new StoredNeighbour(r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6), UtcText.Parse(r.GetString(7)))),
+                Rows(keys, key => new (string, object?)[] { ("index", key.Index), ("serial", key.Serial), ("from", key.Index - 1), ("to", key.Index + 1) }));
+            foreach (List<(string Serial, long Index, StoredNeighbour Period)> around in rows)
             {
-                foreach (StoredPeriod period in around)
+                foreach ((string serial, long index, StoredNeighbour period) in around)
                 {
-                    found[(period.Serial, period.PeriodIndex)] = period;
+                    if (period.Record != null || !found.ContainsKey((serial, index)))
+                    {
+                        found[(serial, index)] = period;
+                    }
                 }
             }
 
