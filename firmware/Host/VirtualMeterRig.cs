@@ -145,6 +145,9 @@ namespace AssetMeter.Firmware.Host
 
         public IMeterObserver? Observer { get; set; }
 
+        /// <summary>The board's battery-backed RTC, handed to the meter at every <see cref="Boot"/> (null: none).</summary>
+        public IRealTimeClock? RealTimeClock { get; set; }
+
         /// <summary>False while the time source cannot be reached (no samples arrive; the meter keeps its own time).</summary>
         public bool TimeSourceAvailable { get; set; } = true;
 
@@ -170,6 +173,7 @@ namespace AssetMeter.Firmware.Host
                 Ic, Journal, Clock, _options.Metering, _options.Publishing, identity,
                 _options.Signer ?? new UnsignedForTests(), _options.Transport, _options.Verifier ?? new RefuseAll(), _options.CollectorKeys);
             Meter.Observer = Observer;
+            Meter.Loop.RealTimeClock = RealTimeClock;
             Meter.Start();
             _nextTimeSample = Clock.Ticks;
             return Meter;

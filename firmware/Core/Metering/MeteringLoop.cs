@@ -20,7 +20,7 @@ namespace AssetMeter.Firmware.Metering
     /// <para>Before the time is known after a start, energy is measured and held (and checkpointed); once the
     /// first synchronisation arrives it is spread over the right periods using the monotonic time since start-up.</para>
     /// </remarks>
-    public sealed class MeteringLoop : IPeriodSink
+    public sealed class MeteringLoop : IPeriodSink, IEventLog
     {
         private readonly IEnergyIc _ic;
         private readonly MeterJournal _journal;
@@ -52,6 +52,7 @@ namespace AssetMeter.Firmware.Metering
         private ClockQuality _lastQuality = ClockQuality.Unsynchronised;
         private bool _hasSample;
         private SntpSample _sample;
+        private RtcHoldover _rtc;
 
         /// <summary>Creates the loop; nothing happens until <see cref="Start"/>.</summary>
         public MeteringLoop(IEnergyIc ic, MeterJournal journal, IMonotonicClock monotonic, MeteringSettings settings, IMeterObserver observer)
@@ -72,6 +73,18 @@ namespace AssetMeter.Firmware.Metering
 
         /// <summary>Interval between reads of the IC: the preferred interval, or less if the registers could overflow.</summary>
         public long PollIntervalTicks { get; }
+
+        /// <summary>
+        /// The board's battery-backed RTC, or null if it has none. Set before <see cref="Start"/>: it then gives the time
+        /// at start-up before any network, and is checked and set while synchronised (<see cref="RtcHoldover"/>).
+        /// </summary>
+        public IRealTimeClock RealTimeClock { get; set; }
+
+        /// <summary>The RTC's holdover logic, null without an RTC.</summary>
+        public RtcHoldover RtcHoldover
+        {
+            get { return _rtc; }
+        }
 
         /// <summary>The meter's clock.</summary>
         public ClockDiscipline Clock
@@ -165,6 +178,11 @@ namespace AssetMeter.Firmware.Metering
             }
 
             Log(EventCode.Started, recovery.PeriodCount, checkpoint != null ? 1 : 0);
+            if (RealTimeClock != null)
+            {
+                StartFromRealTimeClock(checkpoint);
+            }
+
             StartIc();
             _energyAtCheckpoint = importStart + exportStart;
             WriteCheckpoint();
@@ -189,6 +207,11 @@ namespace AssetMeter.Firmware.Metering
             _lastPoll = now;
 
             ApplyPendingSample(now);
+            if (_rtc != null)
+            {
+                _rtc.Tick(now, _clock);
+            }
+
             if (!_state.TimeKnown && _clock.IsKnown)
             {
                 AttributeHeldEnergy(now);
@@ -448,6 +471,21 @@ namespace AssetMeter.Firmware.Metering
             {
                 _ledger.Restore(checkpoint.Ledger);
                 _restoredFromCheckpoint = true;
+            }
+        }
+
+        // Time from the RTC, if it passes its checks: the first tick then attributes the energy held since start-up and
+        // the outage as after any synchronisation, but every period stays flagged until SNTP confirms the time.
+        private void StartFromRealTimeClock(MeterCheckpoint checkpoint)
+        {
+            _rtc = new RtcHoldover(RealTimeClock, _journal, this);
+            long utc;
+            long bound;
+            if (_rtc.StartTime(checkpoint != null ? checkpoint.Ledger.LastTicks : 0, out utc, out bound))
+            {
+                long now = _monotonic.Ticks;
+                _clock.SetFromRealTimeClock(now, utc, bound);
+                _lastQuality = _clock.Quality(now);
             }
         }
 
