@@ -115,6 +115,7 @@ namespace AssetMeter.Firmware.Clock
             bool stopped;
             if (!_rtc.Read(out reading, out stopped))
             {
+                _faulted = true;
                 return Refuse(RtcRefusal.NoAnswer, 0);
             }
 
@@ -194,7 +195,7 @@ namespace AssetMeter.Firmware.Clock
             // RTC minus true time, to half a second: the reading is the middle of its second, less the phase of the last set.
             long error = reading + HalfSecond - _record.PhaseTicks - utc;
             long span = utc - _record.SetUtcTicks;
-            long driftPpb = span >= MinimumDriftSpanTicks ? WideMath.MultiplyDivide(error, Billion, span) : 0;
+            long driftPpb = span >= MinimumDriftSpanTicks ? SignedMultiplyDivide(error, Billion, span) : 0;
             if (first)
             {
                 _log.Log(EventCode.RtcDriftMeasured, error, driftPpb);
@@ -272,6 +273,13 @@ namespace AssetMeter.Firmware.Clock
             }
 
             _log.Log(EventCode.RtcSet, whole, previousReading);
+        }
+
+        // a * b / c for a of either sign (b, c positive), without overflowing the product.
+        private static long SignedMultiplyDivide(long a, long b, long c)
+        {
+            long magnitude = WideMath.MultiplyDivide(Magnitude(a), b, c);
+            return a < 0 ? -magnitude : magnitude;
         }
 
         private static long Rounded(long numerator, long denominator)
