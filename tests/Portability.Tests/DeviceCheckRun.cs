@@ -13,6 +13,23 @@ namespace AssetMeter.Portability.Tests
         /// <summary>The check on the repository as it is, run once per test process.</summary>
         public static Result Repository => OnRepository.Value;
 
+        /// <summary>Removes the repository run's device assemblies, if it ran.</summary>
+        public static void CleanUp()
+        {
+            if (OnRepository.IsValueCreated)
+            {
+                Remove(OnRepository.Value);
+            }
+        }
+
+        public static void Remove(Result result)
+        {
+            if (Directory.Exists(result.OutputDirectory))
+            {
+                Directory.Delete(result.OutputDirectory, true);
+            }
+        }
+
         public static Result Run(IReadOnlyDictionary<string, string[]> extraSources, IReadOnlyCollection<string>? onlyProjects)
         {
             var output = Path.Combine(Path.GetTempPath(), "device-check-" + Guid.NewGuid().ToString("N"));

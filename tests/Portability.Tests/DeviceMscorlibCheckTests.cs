@@ -19,6 +19,9 @@ namespace AssetMeter.Portability.Tests
         private const string FirmwareCore = "firmware/Core/nf/AssetMeter.Firmware.nfproj";
         private const string SharedTests = "tests/NFUnitTest/NFUnitTest.nfproj";
 
+        [AssemblyCleanup]
+        public static void RemoveDeviceOutputs() => DeviceCheckRun.CleanUp();
+
         [TestMethod]
         public void Every_portable_library_and_the_shared_tests_compile_against_the_real_mscorlib()
         {
@@ -70,6 +73,7 @@ namespace AssetMeter.Portability.Tests
             try
             {
                 var run = DeviceCheckRun.Run(new Dictionary<string, string[]> { [project] = new[] { probe } }, new[] { project });
+                DeviceCheckRun.Remove(run);
                 Assert.AreEqual(1, run.ExitCode, run.Log);
                 var outcome = run.Outcomes.Single(o => o.Project == project);
                 Assert.AreEqual(ProjectStatus.Failed, outcome.Status, run.Log);
