@@ -62,7 +62,7 @@ namespace AssetMeter.Bench.Emulated
         public ReferenceModel Model { get; init; } = ReferenceModel.Sdm630;
 
         /// <summary>How finely the emulated reference's energy register steps (and the resolution the bench is told), Wh.</summary>
-        public double ReferenceStepWattHours { get; init; } = 1.0;
+        public double ReferenceStepWattHours { get; init; } = 0.1;
 
         /// <summary>The reference's pulse output when it is read by pulses, imp/kWh.</summary>
         public double ReferencePulseConstant { get; init; } = 100_000;
@@ -80,7 +80,7 @@ namespace AssetMeter.Bench.Emulated
         public DateTime StartUtc { get; init; } = new(2026, 11, 23, 9, 0, 0, DateTimeKind.Utc);
 
         /// <summary>The reference's accuracy as its (emulated) calibration certificate states it.</summary>
-        public ReferenceAccuracy Accuracy { get; init; } = new() { ClassPercent = 0.5, CertificateUncertaintyPercentAtUnity = 0.2, CertificateUncertaintyPercentAtHalf = 0.3 };
+        public ReferenceAccuracy Accuracy { get; init; } = new() { ClassPercent = 0.5, CertificateUncertaintyPercentAtUnity = 0.2, CertificateUncertaintyPercentAtHalf = 0.25 };
 
         /// <summary>The ratings of the emulated meter's front end (the plan should use them).</summary>
         public MeterRatings Ratings => Ic == IcKind.Ade7953
@@ -101,6 +101,7 @@ namespace AssetMeter.Bench.Emulated
         private SocatPair? _pty;
         private ModbusRtuServer? _rtu;
         private ModbusTcpServer? _tcp;
+        private int _commandsWaiting;
 
         private EmulatedBench(EmulatedBenchOptions options)
         {
@@ -224,14 +225,26 @@ namespace AssetMeter.Bench.Emulated
                 Rig = rig;
                 Chip = rig.Chip;
                 rig.Boot();
-                _transport.OnMessage((topic, payload, count) => rig.Meter.OnMessage(topic, payload, count));
+                _transport.OnMessage((topic, payload, count) =>
+                {
+                    rig.Meter.OnMessage(topic, payload, count);
+                    Interlocked.Increment(ref _commandsWaiting);
+                });
                 registration = new MeterRegistration { Serial = Options.Serial, Algorithm = algorithm, KeyHex = keyHex, AmsidImport = "AMSID-BENCH-IMP-1", AmsidExport = "AMSID-BENCH-EXP-1" };
                 step = () =>
                 {
                     rig.Step();
                     Instrument.AdvanceTo(load, Chip.Now);
                 };
-                idle = () => rig.Meter.Tick();
+                // A tick in which no time passes, only while a command waits: the meter answers at once, and its IC is
+                // not read again and again at one instant (its driver would take an unmoving register for a stuck one).
+                idle = () =>
+                {
+                    if (Interlocked.Exchange(ref _commandsWaiting, 0) > 0)
+                    {
+                        rig.Meter.Tick();
+                    }
+                };
                 meterRegister = () => rig.Meter.Loop.ImportMicrowattHours;
                 identity = new MeterInfo(Options.Serial, "AM-T5-" + (Options.Ic == IcKind.Ade7953 ? "ADE7953" : "ATM90E32AS"), "0.1.0", "AMSID-BENCH-IMP-1", "AMSID-BENCH-EXP-1", 0);
             }

@@ -15,7 +15,12 @@ namespace AssetMeter.Bench.MeterUnderTest
     }
 
     /// <summary>One reading of the meter's cumulative import register, with what it came from (a signed record, a count).</summary>
-    public sealed record MeterReading(long ImportMicrowattHours, DateTime? MeterUtc, string Raw, string Verification);
+    /// <remarks>
+    /// <paramref name="FaultFlags"/> are the meter's own flags that say energy may be wrong (records: XF power-lost 4 and
+    /// ic-fault 8 of the period open at the reading); a flag raised between the start and end readings of a point
+    /// makes the point not measured.
+    /// </remarks>
+    public sealed record MeterReading(long ImportMicrowattHours, DateTime? MeterUtc, string Raw, string Verification, long FaultFlags = 0);
 
     /// <summary>The meter under test, read through one of its channels.</summary>
     public interface IMeterUnderTest : IAsyncDisposable

@@ -118,7 +118,9 @@ namespace AssetMeter.Bench.Run
             const int Steps = 20;
             for (int step = 0; step < Steps; step++)
             {
-                await _clock.WaitAsync(TimeSpan.FromSeconds(dwell / Steps), cancel);
+                // Whole seconds where the dwell allows, so that the steps add up to the dwell exactly.
+                double chunk = dwell >= Steps ? Math.Floor((step + 1) * dwell / Steps) - Math.Floor(step * dwell / Steps) : dwell / Steps;
+                await _clock.WaitAsync(TimeSpan.FromSeconds(chunk), cancel);
                 _progress.PointProgress(index, done + (share * (step + 1) / Steps), point.Kind == PointKind.Creep ? "no load" : "load on");
                 if (step == (Steps / 2) - 1 && point.Kind != PointKind.Creep)
                 {
@@ -141,6 +143,12 @@ namespace AssetMeter.Bench.Run
                 throw new BenchReadException("a register went backwards during the point (reference or meter reset?)");
             }
 
+            if ((meterEnd.FaultFlags & ~meterStart.FaultFlags) != 0 && meterEnd.MeterUtc.HasValue && meterStart.MeterUtc.HasValue
+                && SameHalfHour(meterStart.MeterUtc.Value, meterEnd.MeterUtc.Value))
+            {
+                throw new BenchReadException($"the meter flagged a power loss or IC fault during the point (flags {meterStart.FaultFlags} -> {meterEnd.FaultFlags}): its energy may be wrong");
+            }
+
             return new Repetition
             {
                 ReferenceStart = referenceStart,
@@ -152,6 +160,8 @@ namespace AssetMeter.Bench.Run
                 Instantaneous = instantaneous,
             };
         }
+
+        private static bool SameHalfHour(DateTime a, DateTime b) => a.Ticks / (30 * TimeSpan.TicksPerMinute) == b.Ticks / (30 * TimeSpan.TicksPerMinute);
 
         /// <summary>Error, spread, uncertainty and verdicts of a measured point (pure: from its readings only).</summary>
         public static void Evaluate(PointResult result, double referenceStandardPercent, string referenceBasis, bool judgeClass1, double meterConstant, double meterStepWattHours)

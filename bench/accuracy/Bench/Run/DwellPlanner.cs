@@ -8,14 +8,15 @@ namespace AssetMeter.Bench.Run
 {
     /// <summary>
     /// How long the load stays on at a point. Accuracy: the longest of the plan's minimum time, the time for the
-    /// minimum pulse count on every side counted by pulses, and the time for enough energy that the expected expanded
-    /// uncertainty is at most 0.9 of a fifth of the narrower limit (so the point can be conclusive), capped at the
-    /// plan's maximum. Starting: 1.2 times the time the required pulses take at the starting power. Creep: the plan's.
+    /// minimum pulse count on every side counted by pulses, and the time for enough energy that the two registers'
+    /// resolution (the difference of two readings is within one step of each) is at most a tenth of a fifth of the
+    /// narrower limit, so that the reference's own uncertainty dominates; capped at the plan's maximum. Starting: 1.2
+    /// times the time the required pulses take at the starting power. Creep: the plan's.
     /// </summary>
     public static class DwellPlanner
     {
-        /// <summary>Share of the 1/5-of-limit uncertainty the dwell aims for.</summary>
-        public const double TargetShare = 0.9;
+        /// <summary>The registers' resolution may add at most this share of the 1/5-of-limit uncertainty (0.05 % for Type 5).</summary>
+        public const double ResolutionShare = 0.1;
 
         /// <summary>Allowance on the starting test: a meter that needs 20 % longer than ideal still starts.</summary>
         public const double StartingAllowance = 1.2;
@@ -56,15 +57,13 @@ namespace AssetMeter.Bench.Run
             }
 
             LimitsOfError limits = point.Type5 ? LimitsOfError.CoP11Type5 : Verdicts.Class1(point.Class1Percent ?? 1.0);
-            double target = TargetShare * Verdicts.FifthOfLimit * Verdicts.NarrowerPercent(limits);
-            double energy = UncertaintyBudget.EnergyFor(target, referenceStandardPercent, referenceStepWattHours, meterStepWattHours);
-            if (double.IsPositiveInfinity(energy))
+            double fifth = Verdicts.FifthOfLimit * Verdicts.NarrowerPercent(limits);
+            double steps = Math.Sqrt((referenceStepWattHours * referenceStepWattHours) + (meterStepWattHours * meterStepWattHours));
+            double energy = steps / (ResolutionShare * fifth / 100.0);
+            Longer(ref seconds, ref reason, energy * 3600.0 / watts, Text($"register resolution within {ResolutionShare * fifth:0.###} %"));
+            if (2.0 * referenceStandardPercent > fifth)
             {
-                reason += Text($" (the reference alone exceeds U = {target:0.###} %: more time cannot help)");
-            }
-            else
-            {
-                Longer(ref seconds, ref reason, energy * 3600.0 / watts, Text($"register resolution for U <= {target:0.###} %"));
+                reason += Text($" (the reference alone gives U = {2.0 * referenceStandardPercent:0.###} %, more than 1/5 of the limit: more time cannot help)");
             }
 
             if (seconds > plan.Defaults.MaximumSeconds)
