@@ -98,6 +98,12 @@ namespace AssetMeter.Bench.Emulated
             var words = new Dictionary<int, ushort>();
             if (Model.Encoding == EnergyEncoding.Float32KilowattHours)
             {
+                // The first block of an SDM's input registers is contiguous floats (phases 2 and 3 read 0 here).
+                for (int register = 0; register < 0x004C; register += 2)
+                {
+                    Float(words, register, 0.0);
+                }
+
                 Float(words, Model.VoltageRegister, _volts);
                 Float(words, Model.CurrentRegister, _amps);
                 Float(words, Model.PowerRegister, _watts);
