@@ -127,6 +127,9 @@ namespace AssetMeter.Bench.Emulated
         /// <summary>The virtual meter (MQTT and pulse channels), or null when the IC is read directly.</summary>
         public VirtualMeterRig? Rig { get; private set; }
 
+        /// <summary>The meter's standing data (serial, signing key) when it is read over MQTT.</summary>
+        public MeterRegistration? Registration { get; private set; }
+
         /// <summary>The emulated chip of the meter under test.</summary>
         public EmulatedMeteringChip Chip { get; private set; } = null!;
 
@@ -230,7 +233,7 @@ namespace AssetMeter.Bench.Emulated
                     rig.Meter.OnMessage(topic, payload, count);
                     Interlocked.Increment(ref _commandsWaiting);
                 });
-                registration = new MeterRegistration { Serial = Options.Serial, Algorithm = algorithm, KeyHex = keyHex, AmsidImport = "AMSID-BENCH-IMP-1", AmsidExport = "AMSID-BENCH-EXP-1" };
+                Registration = registration = new MeterRegistration { Serial = Options.Serial, Algorithm = algorithm, KeyHex = keyHex, AmsidImport = "AMSID-BENCH-IMP-1", AmsidExport = "AMSID-BENCH-EXP-1" };
                 step = () =>
                 {
                     rig.Step();
