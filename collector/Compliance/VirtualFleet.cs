@@ -212,8 +212,8 @@ namespace AssetMeter.Collector.Compliance
             return self;
         }
 
-        // An ATECC608 emulator with a key generated inside it; the driver signs through it as on the board.
-        private static (IRecordSigner, string, string) SecureElementSigner()
+        /// <summary>An ATECC608 emulator with a key generated inside it; the driver signs through it as on the board (the bench's emulated meter signs so too).</summary>
+        public static (IRecordSigner Signer, string Algorithm, string KeyHex) SecureElementSigner()
         {
             var element = new Atecc608Emulator(configLocked: true, dataLocked: false);
             element.GenerateKeyInSlot(0);
