@@ -43,8 +43,8 @@ namespace AssetMeter.Collector.Compliance
         /// <summary>The asset meter's gain error (0.05: it over-reads by 5 %), for the delivery checks to catch.</summary>
         public double GainError { get; init; }
 
-        /// <summary>Reshapes the asset's load before the meter starts (a dispatch the asset follows, for example); null to leave it.</summary>
-        public Func<LoadScenario, LoadScenario>? Load { get; init; }
+        /// <summary>Reshapes the asset's load (given with its UTC start) before the meter starts, a dispatch the asset follows for example; null to leave it.</summary>
+        public Func<LoadScenario, DateTime, LoadScenario>? Load { get; init; }
     }
 
     /// <summary>A running virtual meter of the fleet.</summary>
@@ -173,7 +173,7 @@ namespace AssetMeter.Collector.Compliance
             var load = Scenarios.Build(spec.Scenario, phases, secondOfDay, (int)Math.Ceiling(length.TotalDays) + 1, spec.Seed);
             if (spec.Load != null)
             {
-                load = spec.Load(load);
+                load = spec.Load(load, StartUtc);
             }
 
             byte[]? operationalKey = spec.OperationalIntervalSeconds > 0 ? RandomNumberGenerator.GetBytes(32) : null;

@@ -179,6 +179,37 @@ namespace AssetMeter.Collector.Tests
         }
 
         [TestMethod]
+        public void Another_vlps_asset_behind_the_same_boundary_is_taken_out_of_the_boundarys_change()
+        {
+            // While the EV is turned down, a home battery of another VLP at the same MPAN charges at 1.5 kW: the boundary
+            // falls by 7.2 - 1.5 kWh only. With the battery's own meter in the registry its change is taken out.
+            var dispatchDay = new DateOnly(2026, 11, 23);
+            var truth = Site(dispatchDay, days: 8, charger: (day, minute) => minute >= 17 * 60 && minute < 21 * 60 && !(day == dispatchDay && minute >= 18 * 60 && minute < 19 * 60) ? 7_200 : 0);
+            var assets = new AssetVolumes();
+            foreach (var (index, mwh) in truth.Charger)
+            {
+                assets.Add("ev-1", index, mwh, 0);
+                assets.Add("bat-1", index, 0, 0);
+            }
+
+            var window = SettlementCalendar.Periods(dispatchDay, dispatchDay).Where(p => p.Period is 37 or 38).Select(p => p.PeriodIndex).ToHashSet();
+            foreach (long index in window)
+            {
+                assets.Add("bat-1", index, 750_000, 0);
+            }
+
+            BoundaryData boundary = BoundaryData.Parse(BoundaryRows(truth.Boundary.Select(b => window.Contains(b.Period.PeriodIndex)
+                ? new BoundaryPeriod { Mpan = b.Mpan, Period = b.Period, ImportMilliwattHours = b.ImportMilliwattHours + 750_000, Status = 'A' } : b)));
+            var instruction = Instruction("turn-down", dispatchDay, "18:00", "19:00", 0.0072m);
+            SiteRegistry both = SiteRegistry.Parse(CsvInput.Parse("sites.csv", new[] { "mpan,amsid,secondary_bmu", $"{MpanA},AMSID-EV-1-I,2__VLP001", $"{MpanA},AMSID-BAT-1-I,2__VLP002" }), Meters);
+
+            SiteDeliveryCheck check = DeliveryChecks.Check(new[] { instruction }, both, boundary, assets, BaselineMethod.Default, new DeliveryTolerance()).Single();
+            Assert.AreEqual("corroborated", check.Verdict, $"{check.AssetDeliveredMilliwattHours} against {check.BoundaryChangeMilliwattHours}");
+            check = DeliveryChecks.Check(new[] { instruction }, OneSite(), boundary, assets, BaselineMethod.Default, new DeliveryTolerance()).Single();
+            Assert.AreEqual("uncorroborated", check.Verdict, "without the battery's meter the boundary shows 1.5 kWh less than the EV claims");
+        }
+
+        [TestMethod]
         public void A_missing_boundary_period_flags_the_delivery_and_the_primary_and_is_never_taken_as_zero()
         {
             var dispatchDay = new DateOnly(2026, 11, 23);

@@ -62,15 +62,16 @@ namespace AssetMeter.Collector.Operational
                 return null;
             }
 
+            // The last '|' starts the MAC; one that is the magic's own leaves no payload.
             int last = message.LastIndexOf((byte)'|');
-            ReadOnlySpan<byte> payload = message[5..last];
-            ReadOnlySpan<byte> macHex = message[(last + 1)..];
             Span<byte> received = stackalloc byte[32];
-            if (last <= 5 || macHex.Length != 64 || !TryHex(macHex, received))
+            if (last <= 5 || message.Length - last - 1 != 64 || !TryHex(message[(last + 1)..], received))
             {
-                detail = "the MAC is not 64 hex digits";
+                detail = "no payload, or the MAC is not 64 lower-case hex digits";
                 return null;
             }
+
+            ReadOnlySpan<byte> payload = message[5..last];
 
             Span<byte> expected = stackalloc byte[32];
             HMACSHA256.HashData(key, payload, expected);

@@ -225,7 +225,7 @@ namespace AssetMeter.Collector.Operational
             {
                 if (_lastReading.TryGetValue(serial, out DateTime last) && reading.MeterUtc <= last)
                 {
-                    return Refuse("replayed", serial, $"read at {UtcText.Format(reading.MeterUtc)}, not after the previous reading {UtcText.Format(last)}");
+                    return Refuse("not-newer", serial, $"read at {UtcText.Format(reading.MeterUtc)}, not after the previous reading {UtcText.Format(last)} (a replay, or the meter's clock went back)");
                 }
 
                 _lastReading[serial] = reading.MeterUtc;

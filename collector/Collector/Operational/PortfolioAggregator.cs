@@ -84,6 +84,7 @@ namespace AssetMeter.Collector.Operational
         private readonly Dictionary<string, Asset> _assets = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Minute> _minutes = new(StringComparer.Ordinal);
         private long _nextSecond = long.MinValue;
+        private long _firstSecond = long.MinValue;
 
         /// <param name="startUtc">The first second to produce; null to start at the first <see cref="CloseThrough"/>.</param>
         public PortfolioAggregator(IEnumerable<Portfolio> portfolios, AggregatorSettings settings, DateTime? startUtc = null)
@@ -107,6 +108,7 @@ namespace AssetMeter.Collector.Operational
             if (startUtc.HasValue)
             {
                 _nextSecond = Floor(startUtc.Value.Ticks);
+                _firstSecond = _nextSecond;
             }
         }
 
@@ -142,7 +144,9 @@ namespace AssetMeter.Collector.Operational
             asset.Samples.Add(new Sample(ticks, reading.PowerMilliwatts, reading.IntervalSeconds));
             if (_nextSecond != long.MinValue && Floor(ticks) < _nextSecond)
             {
-                LateReadings++;
+                // Taken before the first second produced: it is simply in force at the start. Otherwise it came too late
+                // for its own second and counts from the next one closed.
+                LateReadings += Floor(ticks) >= _firstSecond ? 1 : 0;
                 return;
             }
 
@@ -171,6 +175,7 @@ namespace AssetMeter.Collector.Operational
             if (_nextSecond == long.MinValue)
             {
                 _nextSecond = end;
+                _firstSecond = end;
                 return rows;
             }
 

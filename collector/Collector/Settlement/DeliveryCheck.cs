@@ -161,7 +161,10 @@ namespace AssetMeter.Collector.Settlement
         /// <summary>Σ over the site's dispatched assets and the instruction's periods of their delivered volume, mWh.</summary>
         public long? AssetDeliveredMilliwattHours { get; init; }
 
-        /// <summary>Σ over the periods of the boundary's net volume minus its baseline, mWh.</summary>
+        /// <summary>
+        /// Σ over the periods of the boundary's net volume minus its baseline, less the change of the site's other
+        /// metered assets from theirs (their deliveries are not these assets'), mWh.
+        /// </summary>
         public long? BoundaryChangeMilliwattHours { get; init; }
 
         public long? ToleranceMilliwattHours { get; init; }
@@ -278,6 +281,27 @@ namespace AssetMeter.Collector.Settlement
                         variance += boundaryBaselines[i].SpreadMilliwattHours * boundaryBaselines[i].SpreadMilliwattHours;
                     }
 
+                    // Other metered assets behind the same boundary (another VLP's, or one not dispatched) change the
+                    // boundary too: their own change from their baselines is taken out, so it is not credited to (or
+                    // held against) the dispatched assets.
+                    long? othersChange = 0;
+                    foreach (SiteAsset other in sites.At(mpan).Where(a => site.All(d => d.Serial != a.Serial)))
+                    {
+                        List<BaselineValue> baselines = Baselines.For(method, periods, index => volumes.Get(other.Serial, index).NetMilliwattHours, excluded);
+                        for (int i = 0; i < periods.Count; i++)
+                        {
+                            long? metered = volumes.Get(other.Serial, periods[i].PeriodIndex).NetMilliwattHours;
+                            if (metered == null || baselines[i].MilliwattHours == null)
+                            {
+                                flags.Add("other-asset-unavailable:" + other.AmsidImport + "@" + periods[i]);
+                            }
+
+                            othersChange = othersChange + (metered - baselines[i].MilliwattHours);
+                            variance += baselines[i].SpreadMilliwattHours * baselines[i].SpreadMilliwattHours;
+                        }
+                    }
+
+                    boundaryChange = boundaryChange - othersChange;
                     long? allowed = assetTotal.HasValue
                         ? (long)Math.Round((tolerance.Relative * Math.Abs(assetTotal.Value)) + tolerance.AbsoluteMilliwattHours + (decimal)(tolerance.SpreadFactor * Math.Sqrt(variance)), MidpointRounding.AwayFromZero)
                         : null;

@@ -59,7 +59,10 @@ namespace AssetMeter.Collector.Settlement
             return rows;
         }
 
-        /// <summary>The settlement days spanned by the boundary data and the registry's assets' stored periods.</summary>
+        /// <summary>
+        /// The settlement days to settle: those of the boundary file at the registry's MPANs (the boundary is what a
+        /// site is settled on); when it has none of them, the days of the assets' stored periods.
+        /// </summary>
         public static (DateOnly First, DateOnly Last)? Span(SiteRegistry registry, BoundaryData boundary, AssetVolumes volumes)
         {
             var days = new List<DateOnly>();
@@ -72,12 +75,15 @@ namespace AssetMeter.Collector.Settlement
                 }
             }
 
-            foreach (SiteAsset asset in registry.Assets)
+            if (days.Count == 0)
             {
-                if (volumes.Range(asset.Serial) is (long from, long to))
+                foreach (SiteAsset asset in registry.Assets)
                 {
-                    days.Add(SettlementCalendar.Of(from).Date);
-                    days.Add(SettlementCalendar.Of(to).Date);
+                    if (volumes.Range(asset.Serial) is (long from, long to))
+                    {
+                        days.Add(SettlementCalendar.Of(from).Date);
+                        days.Add(SettlementCalendar.Of(to).Date);
+                    }
                 }
             }
 

@@ -113,7 +113,14 @@ namespace AssetMeter.Firmware.Operational
                 return false;
             }
 
+            // A new slot: send in its own second, or the next one (this read came a little late). Further into the
+            // interval (the clock stepped forward, or reads stopped for a while) the slot is let go: the meter waits for
+            // its next second rather than send off its stagger.
             _lastSlot = slot;
+            if (unixSeconds - OffsetSeconds - (slot * IntervalSeconds) > 1)
+            {
+                return false;
+            }
             if (!mqtt.IsConnected)
             {
                 MessagesDropped++;

@@ -235,6 +235,26 @@ namespace AssetMeter.Firmware.Tests.Operational
         }
 
         [TestMethod]
+        public void Clock_steps_forward_and_back_never_make_a_meter_send_off_its_stagger()
+        {
+            var meter = new StreamingMeter(IcKind.Ade7953, new LoadScenario(1).From(0, PhaseLoad.At(230, 10, 1.0, true, false)), 60);
+            var loop = meter.Rig.Meter.Loop;
+            meter.Rig.Run(5 * 60 * Second);
+            loop.SetClock(loop.UtcNow() + (217 * Second), Second);
+            meter.Rig.Run(30 * Second);
+            loop.SetClock(loop.UtcNow() - (431 * Second), Second);
+            meter.Rig.Run(10 * 60 * Second);
+
+            int offset = meter.Stream.OffsetSeconds;
+            Assert.IsTrue(meter.Messages.Count >= 10);
+            foreach (Message m in meter.Messages)
+            {
+                long late = (((m.UnixSeconds - offset) % 60) + 60) % 60;
+                Assert.IsTrue(late <= 1, $"{m.Utc:HH:mm:ss} is {late} s after the meter's second {offset}");
+            }
+        }
+
+        [TestMethod]
         [DataRow(IcKind.Ade7953)]
         [DataRow(IcKind.Atm90e32)]
         public void At_1_s_reads_the_power_is_within_1_percent_of_the_emulators_true_power(IcKind ic)
