@@ -310,6 +310,59 @@ namespace AssetMeter.Collector.Tests
             Assert.AreEqual(5_000, value.MilliwattHours);
         }
 
+        [TestMethod]
+        [Timeout(120_000, CooperativeCancellation = true)]
+        public void The_settlement_command_writes_files_whose_every_row_adds_up_and_names_a_bad_input_line()
+        {
+            using var store = new TemporaryStore();
+            using var meter = new TestMeter("ev-1", hmac: true, amsidImport: "AMSID-EV-1-I", amsidExport: "AMSID-EV-1-E");
+            store.Store.Register(meter.Registration);
+            var day = new DateOnly(2027, 3, 28);
+            var periods = SettlementCalendar.Periods(day, day).ToList();
+            foreach (var (period, i) in periods.Select((p, i) => (p, i)).Where(x => x.i != 20))
+            {
+                store.Store.AddPeriod(new AssetMeter.Collector.Storage.StoredPeriod
+                {
+                    Serial = "ev-1", PeriodIndex = period.PeriodIndex, ImportStart = 1_000_000L * i, ImportEnd = (1_000_000L * i) + 900_000 + i, ExportStart = 0, ExportEnd = i % 3 == 0 ? 10_000 : 0,
+                    Flags = 0, TimeStatus = "S", ErrorFlags = string.Empty, AmsidImport = "AMSID-EV-1-I", AmsidExport = "AMSID-EV-1-E", Record = "-", ReceivedUtc = DateTime.UtcNow,
+                });
+            }
+
+            string dir = store.Directory;
+            File.WriteAllLines(Path.Combine(dir, "sites.csv"), new[] { "mpan,amsid,secondary_bmu", $"{MpanA},AMSID-EV-1-E,2__VLP001" });
+            File.WriteAllLines(Path.Combine(dir, "boundary.csv"), new[] { BoundaryData.Header }.Concat(periods.Where(p => p.Period != 5).Select(p =>
+                $"{MpanA},2027-03-28,{p.Period},{1.2 + (p.Period / 1000.0):0.000000},0.000000,{(p.Period == 7 ? "E" : "A")}")));
+            string cli = Path.Combine(AppContext.BaseDirectory, "assetmeter-collector.dll");
+            var (exit, output) = AssetMeter.TestServers.TestProcess.Run("dotnet", new[] { cli, "settlement", "--store", store.Location, "--sites", Path.Combine(dir, "sites.csv"),
+                "--boundary", Path.Combine(dir, "boundary.csv"), "--out", Path.Combine(dir, "out") }, TimeSpan.FromSeconds(90));
+            Assert.AreEqual(0, exit, output);
+
+            // The spring-forward day: 46 rows; each computed row adds up exactly; the gaps are flagged and left empty.
+            string[] rows = File.ReadAllLines(Path.Combine(dir, "out", "p375", "sites.csv")).Skip(1).ToArray();
+            Assert.AreEqual(46, rows.Length);
+            foreach (string row in rows)
+            {
+                string[] c = row.Split(',');
+                if (c[10].Length > 0)
+                {
+                    Assert.AreEqual(decimal.Parse(c[7], System.Globalization.CultureInfo.InvariantCulture),
+                        decimal.Parse(c[10], System.Globalization.CultureInfo.InvariantCulture) + decimal.Parse(c[9], System.Globalization.CultureInfo.InvariantCulture), row);
+                }
+            }
+
+            StringAssert.Contains(rows[4], ",M,", "period 5 has no boundary data");
+            StringAssert.EndsWith(rows[4], "boundary-missing");
+            StringAssert.EndsWith(rows[6], "boundary-estimated");
+            StringAssert.EndsWith(rows[20], "asset-missing:AMSID-EV-1-I");
+            Assert.AreEqual(string.Empty, rows[20].Split(',')[10], "no Primary where the asset is missing");
+
+            File.AppendAllText(Path.Combine(dir, "boundary.csv"), $"{MpanA},2027-03-28,47,1.0,0,A\n");
+            (exit, output) = AssetMeter.TestServers.TestProcess.Run("dotnet", new[] { cli, "settlement", "--store", store.Location, "--sites", Path.Combine(dir, "sites.csv"),
+                "--boundary", Path.Combine(dir, "boundary.csv"), "--out", Path.Combine(dir, "out") }, TimeSpan.FromSeconds(90));
+            Assert.AreEqual(2, exit);
+            StringAssert.Contains(output, "boundary.csv, line 47: settlement_period '47' is not 1 to 46");
+        }
+
         // ------------------------------------------------------------------ a synthetic site
 
         private static SiteRegistry OneSite() => SiteRegistry.Parse(CsvInput.Parse("sites.csv", new[] { "mpan,amsid,secondary_bmu", $"{MpanA},AMSID-EV-1-I,2__VLP001" }), Meters);
