@@ -278,6 +278,21 @@ namespace AssetMeter.Collector.Tests
                 string body = await http.GetStringAsync($"http://127.0.0.1:{port}/portfolios/rt");
                 using JsonDocument live = JsonDocument.Parse(body);
 
+                // The same sums, retained on the broker for a platform that subscribes late.
+                using var platform = new MQTTnet.MqttClientFactory().CreateMqttClient();
+                var published = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                platform.ApplicationMessageReceivedAsync += e =>
+                {
+                    published.TrySetResult(Encoding.UTF8.GetString(System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload)));
+                    return Task.CompletedTask;
+                };
+                await platform.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("platform").Build());
+                await platform.SubscribeAsync(new MQTTnet.MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic("assetmeter-portfolio/rt/1s")).Build());
+                using JsonDocument retained = JsonDocument.Parse(await published.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+                Assert.AreEqual("rt", retained.RootElement.GetProperty("portfolio").GetString());
+                Assert.AreEqual(3, retained.RootElement.GetProperty("reporting").GetInt32());
+                Assert.IsTrue(retained.RootElement.GetProperty("sum_w").GetDecimal() > 1000m);
+
                 Assert.AreEqual(0, service.Counters.RefusedTotal, string.Join(", ", service.Counters.Refused.Select(p => p.Key + " " + p.Value)));
                 Assert.AreEqual(0, service.Counters.OffSchedule);
                 Assert.IsTrue(service.Counters.Accepted >= 3 * 15, $"{service.Counters.Accepted} readings");

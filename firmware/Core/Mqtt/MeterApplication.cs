@@ -257,6 +257,7 @@ namespace AssetMeter.Firmware.Mqtt
         }
 
         // After everything of the tick: the stream only uses the read already made, and its slot passes even offline.
+        // A tick with no message due costs a clock reading and a division.
         private void OfferOperational()
         {
             long read = _loop.LastReadTicks;
@@ -266,10 +267,15 @@ namespace AssetMeter.Firmware.Mqtt
             }
 
             _lastOfferedRead = read;
+            long utc = _loop.Clock.UtcTicks(read);
+            if (!Operational.Due(utc))
+            {
+                return;
+            }
+
             ClockQuality quality = _loop.Clock.Quality(read);
             bool synchronised = quality == ClockQuality.Synchronised || quality == ClockQuality.Holdover;
-            Operational.Offer(_loop.Clock.UtcTicks(read), synchronised, read, _loop.LastActivePowerMilliwatts,
-                _loop.ImportMicrowattHours, _loop.ExportMicrowattHours, _mqtt);
+            Operational.Send(utc, synchronised, read, _loop.LastActivePowerMilliwatts, _loop.ImportMicrowattHours, _loop.ExportMicrowattHours, _mqtt);
         }
 
         // ------------------------------------------------------------------ IMeterObserver

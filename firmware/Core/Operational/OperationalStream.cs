@@ -88,10 +88,20 @@ namespace AssetMeter.Firmware.Operational
         /// Offers the values of one energy read: UTC of the read (ticks; 0 when unknown), whether the clock is
         /// synchronised (time status S) or not (U), the monotonic ticks of the read, the active power (mW, import
         /// positive) and the cumulative registers (µWh). Sends a message when the meter's slot has come. True when a
-        /// message went to the transport.
+        /// message went to the transport. The same as <see cref="Due"/> then <see cref="Send"/>.
         /// </summary>
         public bool Offer(long utcTicks, bool synchronised, long readMonotonicTicks, long powerMilliwatts,
             long importRegisterMicrowattHours, long exportRegisterMicrowattHours, IMqttTransport mqtt)
+        {
+            return Due(utcTicks) && Send(utcTicks, synchronised, readMonotonicTicks, powerMilliwatts, importRegisterMicrowattHours, exportRegisterMicrowattHours, mqtt);
+        }
+
+        /// <summary>
+        /// True when a read taken at <paramref name="utcTicks"/> (0 when unknown) is the one to send: the first in a new
+        /// slot, in the meter's second of the interval or the next. A true answer uses the slot up: call
+        /// <see cref="Send"/> with that read. All a tick without a message costs is this.
+        /// </summary>
+        public bool Due(long utcTicks)
         {
             if (utcTicks <= UnixEpochTicks)
             {
@@ -117,10 +127,16 @@ namespace AssetMeter.Firmware.Operational
             // interval (the clock stepped forward, or reads stopped for a while) the slot is let go: the meter waits for
             // its next second rather than send off its stagger.
             _lastSlot = slot;
-            if (unixSeconds - OffsetSeconds - (slot * IntervalSeconds) > 1)
-            {
-                return false;
-            }
+            return unixSeconds - OffsetSeconds - (slot * IntervalSeconds) <= 1;
+        }
+
+        /// <summary>
+        /// Builds, signs and hands to the transport the message of a read <see cref="Due"/> said was due. A message the
+        /// transport cannot take is dropped (QoS 0: nothing is kept); its energy goes into the next one. True when sent.
+        /// </summary>
+        public bool Send(long utcTicks, bool synchronised, long readMonotonicTicks, long powerMilliwatts,
+            long importRegisterMicrowattHours, long exportRegisterMicrowattHours, IMqttTransport mqtt)
+        {
             if (!mqtt.IsConnected)
             {
                 MessagesDropped++;
