@@ -9,6 +9,7 @@ using AssetMeter.Firmware.Device.Boards;
 using AssetMeter.Firmware.Journal;
 using AssetMeter.Firmware.Metering;
 using AssetMeter.Firmware.Mqtt;
+using AssetMeter.Firmware.Operational;
 using AssetMeter.Firmware.Records;
 using AssetMeter.Hardware.Ade7953;
 using AssetMeter.Hardware.Atecc608;
@@ -76,6 +77,10 @@ namespace AssetMeter.Firmware.Device
                 config.CollectorKeys);
             meter.Observer = new ConsoleObserver();
             meter.Loop.RealTimeClock = OpenRtc(board);
+            if (config.OperationalIntervalSeconds > 0)
+            {
+                meter.Operational = new OperationalStream(topics.Operational, config.DeviceId, config.AmsidImport, config.OperationalIntervalSeconds, config.OperationalKey);
+            }
 
             try
             {

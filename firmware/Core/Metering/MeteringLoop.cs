@@ -122,6 +122,15 @@ namespace AssetMeter.Firmware.Metering
             get { return _export.MicrowattHours; }
         }
 
+        /// <summary>Monotonic ticks of the last successful energy read (0 before the first).</summary>
+        public long LastReadTicks { get; private set; }
+
+        /// <summary>Active power (mW, import positive) the IC gave with the last successful energy read.</summary>
+        public long LastActivePowerMilliwatts
+        {
+            get { return _reading.ActivePowerMilliwatts; }
+        }
+
         /// <summary>True when the meter knows UTC and is filling periods.</summary>
         public bool TimeKnown
         {
@@ -229,6 +238,7 @@ namespace AssetMeter.Firmware.Metering
             long exportMicrowattHours = 0;
             if (ReadIc(now, elapsed, ref flags, out importMicrowattHours, out exportMicrowattHours))
             {
+                LastReadTicks = now;
                 if (_state.TimeKnown)
                 {
                     _ledger.Record(_clock.UtcTicks(now), importMicrowattHours, exportMicrowattHours, flags);

@@ -13,6 +13,7 @@ using AssetMeter.Firmware.Host;
 using AssetMeter.Firmware.Journal;
 using AssetMeter.Firmware.Metering;
 using AssetMeter.Firmware.Mqtt;
+using AssetMeter.Firmware.Operational;
 using AssetMeter.Firmware.Records;
 using AssetMeter.Firmware.Text;
 using AssetMeter.Hardware.Ade7953;
@@ -102,6 +103,11 @@ namespace AssetMeter.VirtualMeter.Run
             {
                 Observer = this,
             };
+            if (_config.OperationalIntervalSeconds > 0)
+            {
+                meter.Operational = new OperationalStream(topics.Operational, _config.DeviceId, _config.AmsidImport, _config.OperationalIntervalSeconds, _config.OperationalKey);
+            }
+
             transport?.OnMessage(meter.OnMessage);
             using var rtc = OpenRtc(() => utcAtZero + monotonic.Ticks);
             meter.Loop.RealTimeClock = rtc?.Clock;
