@@ -19,6 +19,9 @@ namespace AssetMeter.Bench.Year
     /// operation of the journal recorded in FILE for bench/flashwear/littlefs-replay.sh.
     /// --checkpoint-min S (flash-wear only) sets the energy checkpoint's minimum interval to S seconds instead of
     /// MeteringSettings' default, to explore the trade-off between energy at risk and wear.
+    /// --operational S (year only) runs with the operational metering stream every S seconds (1-60; default off);
+    /// --compare-operational runs the span four times per IC, stream off, every 60 s, every second and off again, and
+    /// prints them side by side: what the stream costs the metering path.
     /// </summary>
     public static class Program
     {
@@ -29,7 +32,7 @@ namespace AssetMeter.Bench.Year
             var options = Options.Parse(args);
             if (options == null)
             {
-                Console.Error.WriteLine("usage: year-bench [year] [--days N] [--start yyyy-MM-dd] [--ic ade7953|atm90e32|both]");
+                Console.Error.WriteLine("usage: year-bench [year] [--days N] [--start yyyy-MM-dd] [--ic ade7953|atm90e32|both] [--operational S | --compare-operational]");
                 Console.Error.WriteLine("       year-bench flash-wear [--days N] [--ic ade7953|atm90e32|both] [--checkpoint-min S]");
                 Console.Error.WriteLine("       year-bench flash-wear --trace FILE --load " + FlashWear.LoadKeys + " [--ic ade7953|atm90e32] [--days N] [--checkpoint-min S]");
                 return 2;
@@ -51,18 +54,58 @@ namespace AssetMeter.Bench.Year
         private static int YearRun(Options options)
         {
             int failures = 0;
+            // Compared: off, every minute, every second, and off again last, so the first and last runs show how much the
+            // machine itself moved during the comparison.
+            int[] intervals = options.CompareOperational ? new[] { 0, 60, 1, 0 } : new[] { options.OperationalSeconds };
             foreach (var ic in options.Ics)
             {
-                var report = new SimulatedYear(new SimulatedYearOptions { Ic = ic, StartUtc = options.StartUtc, Days = options.Days ?? 365 }).Run();
-                Print(report);
-                if (report.PeriodsClosed != report.ExpectedPeriods || report.PeriodsJournaledAndChained != report.ExpectedPeriods
-                    || report.AllocatingTicks[(int)AllocationCause.Unexpected] != 0)
+                if (options.CompareOperational)
                 {
-                    failures++;
+                    // Two unmeasured days with the stream on, so that the first measured run does not pay for the JIT.
+                    new SimulatedYear(new SimulatedYearOptions { Ic = ic, StartUtc = options.StartUtc, Days = 2, OperationalIntervalSeconds = 1 }).Run();
+                }
+
+                var reports = new List<SimulatedYearReport>();
+                foreach (int interval in intervals)
+                {
+                    var report = new SimulatedYear(new SimulatedYearOptions { Ic = ic, StartUtc = options.StartUtc, Days = options.Days ?? 365, OperationalIntervalSeconds = interval }).Run();
+                    if (intervals.Length > 1 || interval > 0)
+                    {
+                        Console.WriteLine(interval == 0 ? "Operational stream off:" : $"Operational stream every {interval} s:");
+                    }
+
+                    Print(report);
+                    reports.Add(report);
+                    if (report.PeriodsClosed != report.ExpectedPeriods || report.PeriodsJournaledAndChained != report.ExpectedPeriods
+                        || report.AllocatingTicks[(int)AllocationCause.Unexpected] != 0)
+                    {
+                        failures++;
+                    }
+                }
+
+                if (reports.Count > 1)
+                {
+                    PrintComparison(ic, intervals, reports);
                 }
             }
 
             return failures == 0 ? 0 : 1;
+        }
+
+        private static void PrintComparison(IcKind ic, int[] intervals, List<SimulatedYearReport> reports)
+        {
+            var c = CultureInfo.InvariantCulture;
+            Console.WriteLine($"{IcName(ic)}, side by side in this run (the operational stream against none):");
+            Console.WriteLine("  stream      ticks/s (wall)  ticks/processor s  µs/tick in Tick  vs off  median tick µs  99 % tick µs  MQTT messages/day  steady B/tick");
+            for (int i = 0; i < reports.Count; i++)
+            {
+                SimulatedYearReport r = reports[i];
+                Console.WriteLine(string.Format(c, "  {0,-10}  {1,14:N0}  {2,17:N0}  {3,15:F3}  {4,6:F2}  {5,14:F2}  {6,12:F2}  {7,17:N0}  {8,13:F4}",
+                    intervals[i] == 0 ? "off" : "every " + intervals[i].ToString(c) + " s", r.TicksPerSecond, r.TicksPerProcessorSecond, r.MeterMicrosecondsPerTick,
+                    r.MeterMicrosecondsPerTick / reports[0].MeterMicrosecondsPerTick, r.MedianTickMicroseconds, r.P99TickMicroseconds, r.MqttMessages / Math.Max(1.0, r.SteadyDays), r.SteadyBytesPerTick));
+            }
+
+            Console.WriteLine();
         }
 
         private static void Print(SimulatedYearReport r)
@@ -74,6 +117,7 @@ namespace AssetMeter.Bench.Year
             Line("ticks", string.Format(c, "{0:N0} in {1:F1} s wall: {2:N0} ticks/s, {3:N0} simulated seconds per second", r.Ticks, r.Elapsed.TotalSeconds, r.TicksPerSecond, simulatedSeconds / r.Elapsed.TotalSeconds));
             Line(string.Empty, string.Format(c, "{0:F1} s of processor time: {1:N0} ticks per processor second (wall figures depend on what else the machine runs)", r.ProcessorTime.TotalSeconds, r.TicksPerProcessorSecond));
             Line("inside MeterApplication.Tick", string.Format(c, "{0:F2} µs/tick of wall time ({1:P0} of it; the rest is the emulated chip and the harness)", r.MeterMicrosecondsPerTick, r.InMeter.TotalSeconds / r.Elapsed.TotalSeconds));
+            Line(string.Empty, string.Format(c, "steady-state tick, wall time: median {0:F2} µs, 90 % {1:F2} µs, 99 % {2:F2} µs", r.MedianTickMicroseconds, r.P90TickMicroseconds, r.P99TickMicroseconds));
             Line("periods closed", string.Format(c, "{0:N0} of {1:N0} expected; {2:N0} read back from the journal intact and chained; {3:N0} flagged", r.PeriodsClosed, r.ExpectedPeriods, r.PeriodsJournaledAndChained, r.PeriodsFlagged));
             Line("import", Energy(r.MeteredImportWattHours, r.TrueImportWattHours, r.CountWattHours));
             Line("export", Energy(r.MeteredExportWattHours, r.TrueExportWattHours, r.CountWattHours));
@@ -132,6 +176,10 @@ namespace AssetMeter.Bench.Year
 
             public double? CheckpointMinimumSeconds { get; private set; }
 
+            public int OperationalSeconds { get; private set; }
+
+            public bool CompareOperational { get; private set; }
+
             public static Options? Parse(string[] args)
             {
                 var options = new Options();
@@ -159,6 +207,13 @@ namespace AssetMeter.Bench.Year
                         case "--checkpoint-min" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0:
                             options.CheckpointMinimumSeconds = seconds;
                             i++;
+                            break;
+                        case "--operational" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int interval) && interval is >= 1 and <= 60:
+                            options.OperationalSeconds = interval;
+                            i++;
+                            break;
+                        case "--compare-operational":
+                            options.CompareOperational = true;
                             break;
                         case "--load" when FlashWear.IsLoadKey(value):
                             options.Load = value;
@@ -188,7 +243,8 @@ namespace AssetMeter.Bench.Year
                 bool traceValid = options.TracePath == null || (options.Mode == "flash-wear" && options.Ics.Count == 1);
                 bool loadValid = options.Load == null || options.TracePath != null;
                 bool minimumValid = options.CheckpointMinimumSeconds == null || options.Mode == "flash-wear";
-                return traceValid && loadValid && minimumValid ? options : null;
+                bool operationalValid = (options.OperationalSeconds == 0 && !options.CompareOperational) || options.Mode == "year";
+                return traceValid && loadValid && minimumValid && operationalValid ? options : null;
             }
         }
     }

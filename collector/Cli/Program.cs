@@ -13,7 +13,7 @@ using AssetMeter.Collector.Storage;
 
 namespace AssetMeter.Collector.Cli
 {
-    public static class Program
+    public static partial class Program
     {
         private static readonly Option<string> StoreOption = new("--store")
         {
@@ -30,6 +30,8 @@ namespace AssetMeter.Collector.Cli
             root.Subcommands.Add(KeyCommand());
             root.Subcommands.Add(ExportCommand());
             root.Subcommands.Add(Bscp601Command());
+            root.Subcommands.Add(OperationalCommand());
+            root.Subcommands.Add(SettlementCommand());
             return root.Parse(args).InvokeAsync();
         }
 

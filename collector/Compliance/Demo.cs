@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using AssetMeter.Collector.Commands;
 using AssetMeter.Collector.Engine;
 using AssetMeter.Collector.Output;
+using AssetMeter.Collector.Settlement;
 using AssetMeter.Collector.Storage;
 using AssetMeter.Firmware.Configuration;
 using AssetMeter.Metrology.Periods;
@@ -45,6 +46,9 @@ namespace AssetMeter.Collector.Compliance
 
         public required string Report { get; init; }
 
+        /// <summary>The operational portfolios and the settlement files (P375, delivered volumes, P483 checks).</summary>
+        public DemoSettlementResult? Settlement { get; init; }
+
         public List<string> Problems { get; } = new();
     }
 
@@ -58,10 +62,12 @@ namespace AssetMeter.Collector.Compliance
     {
         public static readonly FleetMeterSpec[] Fleet =
         {
-            new() { Serial = "am-demo-01", Scenario = "charger", Ic = IcKind.Ade7953, AmsidImport = "AMSID-DEMO-01-I", AmsidExport = "AMSID-DEMO-01-E", Seed = 11 },
-            new() { Serial = "am-demo-02", Scenario = "battery", Ic = IcKind.Atm90e32, AmsidImport = "AMSID-DEMO-02-I", AmsidExport = "AMSID-DEMO-02-E", Seed = 12 },
-            new() { Serial = "am-demo-03", Scenario = "heat-pump", Ic = IcKind.Ade7953, AmsidImport = "AMSID-DEMO-03-I", Seed = 13, SecureElement = false },
-            new() { Serial = "am-demo-04", Scenario = "charger", Ic = IcKind.Atm90e32, AmsidImport = "AMSID-DEMO-04-I", AmsidExport = "AMSID-DEMO-04-E", Seed = 14 },
+            // Every meter sends operational readings each minute; the chargers obey a turn-down from 03:00 to 04:00, and the
+            // second one's meter over-reads by 5 % (the delivery check catches it: DemoSettlement).
+            new() { Serial = "am-demo-01", Scenario = "charger", Ic = IcKind.Ade7953, AmsidImport = "AMSID-DEMO-01-I", AmsidExport = "AMSID-DEMO-01-E", Seed = 11, OperationalIntervalSeconds = 60, Load = DemoSettlement.TurnedDown },
+            new() { Serial = "am-demo-02", Scenario = "battery", Ic = IcKind.Atm90e32, AmsidImport = "AMSID-DEMO-02-I", AmsidExport = "AMSID-DEMO-02-E", Seed = 12, OperationalIntervalSeconds = 60 },
+            new() { Serial = "am-demo-03", Scenario = "heat-pump", Ic = IcKind.Ade7953, AmsidImport = "AMSID-DEMO-03-I", Seed = 13, SecureElement = false, OperationalIntervalSeconds = 60 },
+            new() { Serial = "am-demo-04", Scenario = "charger", Ic = IcKind.Atm90e32, AmsidImport = "AMSID-DEMO-04-I", AmsidExport = "AMSID-DEMO-04-E", Seed = 14, OperationalIntervalSeconds = 60, Load = DemoSettlement.TurnedDown, GainError = 0.05 },
         };
 
         public static async Task<DemoResult> RunAsync(DemoOptions options, TextWriter output, CancellationToken cancel)
@@ -108,6 +114,9 @@ namespace AssetMeter.Collector.Compliance
                 throw new InvalidOperationException("the collector could not connect to the embedded broker");
             }
 
+            var settlement = new DemoSettlement(fleet, options.Day);
+            await settlement.StartOperationalAsync(broker.Host, broker.Port, outDir, line => log.Write(fleet.UtcNow, line));
+
             FleetMeter clockFault = fleet.Meters[1];
             FleetMeter powerCut = fleet.Meters[2];
             var script = new SortedList<DateTime, Func<Task>>
@@ -146,6 +155,7 @@ namespace AssetMeter.Collector.Compliance
             DateTime nextSupervision = start;
             async Task AtStep(DateTime now)
             {
+                await settlement.AfterStepAsync(now);
                 if (now >= nextSupervision)
                 {
                     nextSupervision = now + Quiescence.SupervisionEvery;
@@ -189,13 +199,21 @@ namespace AssetMeter.Collector.Compliance
             List<MeterSummary> summaries = results.Meters().Select(m => ValidationReport.Summarise(results, m, asOf, TimeSpan.FromMinutes(15))).ToList();
             var result = new DemoResult { Audit = audit, Meters = summaries, Files = files, Report = reportFile, Passed = false };
             CompareWithJournals(results, fleet, result.Problems);
+            DemoSettlementResult extra = await settlement.FinishAsync(results, outDir, asOf);
+            File.AppendAllText(reportFile, Environment.NewLine + extra.ReportSections());
+            if (extra.Settlement.IdentityFailures != 0)
+            {
+                result.Problems.Add($"{extra.Settlement.IdentityFailures} settlement periods where Primary + Secondary is not the boundary");
+            }
+
             PrintSummary(output, summaries, collector.Counters, results, audit, files, reportFile, result.Problems);
+            PrintSettlement(output, extra);
 
             bool passed = audit.AllVerified && summaries.All(s => s.MissingCount == 0) && result.Problems.Count == 0 && files.Files.Count > 0;
             output.WriteLine(passed
                 ? "RESULT: every record verified, nothing missing, the data files match the meters' own journals."
                 : "RESULT: PROBLEMS (see above and the validation report)");
-            return new DemoResult { Audit = audit, Meters = summaries, Files = files, Report = reportFile, Passed = passed };
+            return new DemoResult { Audit = audit, Meters = summaries, Files = files, Report = reportFile, Passed = passed, Settlement = extra };
         }
 
         /// <summary>
@@ -355,6 +373,27 @@ namespace AssetMeter.Collector.Compliance
 
             output.WriteLine($"  data files: {files.Files.Count} CSV files for {files.Amsids} AMSIDs ({files.PeriodRows} UTC period rows, {files.SettlementRows} settlement-period rows) in {Path.GetDirectoryName(Path.GetDirectoryName(files.Files.FirstOrDefault() ?? "."))}");
             output.WriteLine($"  validation report: {reportFile}");
+            output.WriteLine();
+        }
+
+        private static void PrintSettlement(TextWriter output, DemoSettlementResult extra)
+        {
+            SettlementSummary s = extra.Settlement;
+            if (extra.Operational != null)
+            {
+                output.WriteLine($"  operational: {extra.Operational.Counters.Accepted} readings summed into {extra.Accuracy.Count} portfolios ({extra.PortfolioFiles.Count} files in {Path.GetDirectoryName(extra.PortfolioFiles.FirstOrDefault() ?? ".")})");
+                foreach (PortfolioAccuracy a in extra.Accuracy)
+                {
+                    output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"    {a.Portfolio}: {a.Complete} of {a.Seconds} seconds with every asset reporting; 1 s sum against the true power: median {a.MedianAbsoluteWatts:F0} W, 95 % {a.P95AbsoluteWatts:F0} W, max {a.MaxAbsoluteWatts:F0} W"));
+                }
+            }
+
+            output.WriteLine($"  settlement: {s.SitePeriods} site periods at {s.Sites} boundary points (P375), Primary + Secondary = Boundary in every one computed; {s.Files.Count} files");
+            foreach (SiteDeliveryCheck c in s.Checks)
+            {
+                output.WriteLine($"    P483 {c.Instruction.Id} at {c.Mpan}: assets claim {VolumeText.KilowattHours(c.AssetDeliveredMilliwattHours)} kWh, boundary {VolumeText.KilowattHours(c.BoundaryChangeMilliwattHours)} kWh: {c.Verdict.ToUpperInvariant()}");
+            }
+
             output.WriteLine();
         }
 

@@ -36,13 +36,23 @@ namespace AssetMeter.Collector.Compliance
         public string? AmsidExport { get; init; }
 
         public int Seed { get; init; } = 1;
+
+        /// <summary>Seconds between operational metering messages (1 to 60), or 0 for none.</summary>
+        public int OperationalIntervalSeconds { get; init; }
+
+        /// <summary>The asset meter's gain error (0.05: it over-reads by 5 %), for the delivery checks to catch.</summary>
+        public double GainError { get; init; }
+
+        /// <summary>Reshapes the asset's load (given with its UTC start) before the meter starts, a dispatch the asset follows for example; null to leave it.</summary>
+        public Func<LoadScenario, DateTime, LoadScenario>? Load { get; init; }
     }
 
     /// <summary>A running virtual meter of the fleet.</summary>
     public sealed class FleetMeter
     {
-        internal FleetMeter(FleetMeterSpec spec, VirtualMeterRig rig, MemoryStorage storage, MqttNetTransport transport, MeterRegistration registration)
+        internal FleetMeter(FleetMeterSpec spec, VirtualMeterRig rig, MemoryStorage storage, MqttNetTransport transport, MeterRegistration registration, byte[]? operationalKey)
         {
+            OperationalKey = operationalKey;
             Spec = spec;
             Rig = rig;
             Storage = storage;
@@ -63,6 +73,13 @@ namespace AssetMeter.Collector.Compliance
 
         /// <summary>The standing data a collector needs for this meter (its public or HMAC key, AMSIDs).</summary>
         public MeterRegistration Registration { get; }
+
+        /// <summary>The operational stream's key (registered with the operational collector), or null when the stream is off.</summary>
+        public byte[]? OperationalKey { get; }
+
+        /// <summary>What the operational collector needs of this meter, or null when its stream is off.</summary>
+        public AssetMeter.Collector.Operational.OperationalMeter? Operational => OperationalKey == null ? null
+            : new AssetMeter.Collector.Operational.OperationalMeter { Serial = Serial, AmsidImport = Spec.AmsidImport, AmsidExport = Spec.AmsidExport, Key = OperationalKey };
 
         /// <summary>While the meter is without power: when the supply returns (true UTC); null when powered.</summary>
         public DateTime? PoweredOffUntil { get; internal set; }
@@ -154,6 +171,12 @@ namespace AssetMeter.Collector.Compliance
             int phases = spec.Ic == IcKind.Ade7953 ? 1 : 3;
             double secondOfDay = StartUtc.TimeOfDay.TotalSeconds;
             var load = Scenarios.Build(spec.Scenario, phases, secondOfDay, (int)Math.Ceiling(length.TotalDays) + 1, spec.Seed);
+            if (spec.Load != null)
+            {
+                load = spec.Load(load, StartUtc);
+            }
+
+            byte[]? operationalKey = spec.OperationalIntervalSeconds > 0 ? RandomNumberGenerator.GetBytes(32) : null;
             var topics = new FirmwareTopics(FirmwareTopics.DefaultPrefix, spec.Serial);
             var transport = new MqttNetTransport(new MqttConnection
             {
@@ -181,6 +204,9 @@ namespace AssetMeter.Collector.Compliance
                 CollectorKeys = collectorKeys,
                 Transport = new CountingTransport(transport, this),
                 Seed = spec.Seed,
+                Error = new MetrologyErrorModel { GainError = spec.GainError },
+                OperationalIntervalSeconds = spec.OperationalIntervalSeconds,
+                OperationalKey = operationalKey,
 
                 // Telemetry is for home-energy displays: every five minutes is plenty in an accelerated run.
                 Publishing = new PublisherSettings { TelemetryIntervalTicks = 300 * PublisherSettings.Second },
@@ -208,12 +234,12 @@ namespace AssetMeter.Collector.Compliance
                 AmsidExport = spec.AmsidExport,
                 RegisteredUtc = StartUtc,
             };
-            self = new FleetMeter(spec, rig, storage, transport, registration);
+            self = new FleetMeter(spec, rig, storage, transport, registration, operationalKey);
             return self;
         }
 
-        // An ATECC608 emulator with a key generated inside it; the driver signs through it as on the board.
-        private static (IRecordSigner, string, string) SecureElementSigner()
+        /// <summary>An ATECC608 emulator with a key generated inside it; the driver signs through it as on the board (the bench's emulated meter signs so too).</summary>
+        public static (IRecordSigner Signer, string Algorithm, string KeyHex) SecureElementSigner()
         {
             var element = new Atecc608Emulator(configLocked: true, dataLocked: false);
             element.GenerateKeyInSlot(0);

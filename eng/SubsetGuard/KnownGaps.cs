@@ -24,7 +24,7 @@ namespace AssetMeter.SubsetGuard
             new Gap("M:System.Array.Sort(", "Array.Sort does not exist on nanoFramework; sort explicitly"),
             new Gap("M:System.Array.Resize", "Array.Resize does not exist on nanoFramework; allocate and Array.Copy"),
             new Gap("M:System.Console.Write", "nanoFramework's Console has only Write(string)/WriteLine(string); log through the core's event sink", "System.Object"),
-            new Gap("M:System.Math.Clamp(", "Math.Clamp is not in nanoFramework.System.Math; compare explicitly"),
+            new Gap("M:System.Math.Clamp(", "nanoFramework.System.Math has Clamp only for double, float, long and ulong (no int), so a call binds differently on the device; compare explicitly"),
             new Gap("M:System.Math.BigMul(", "Math.BigMul is not in nanoFramework.System.Math; use the core's 128-bit helper"),
             new Gap("M:System.Math.DivRem(", "Math.DivRem is not in nanoFramework.System.Math"),
             new Gap("T:System.HashCode", "System.HashCode does not exist on nanoFramework"),

@@ -26,5 +26,11 @@ namespace AssetMeter.Firmware.Device
         /// device (address 0x00) on the same bus, both at 100 kHz, for the wake.
         /// </summary>
         void OpenSecureElement(int address, out IBusDevice chip, out IBusDevice generalCall);
+
+        /// <summary>
+        /// Assigns the pins of the I2C bus the battery-backed DS3231 shares with another device of the board and opens it
+        /// at 0x68, at that bus's speed (nanoFramework applies the last opened device's clock to the whole bus).
+        /// </summary>
+        System.Device.I2c.I2cDevice OpenRtc();
     }
 }

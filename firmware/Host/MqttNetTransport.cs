@@ -251,6 +251,11 @@ namespace AssetMeter.Firmware.Host
             catch (OperationCanceledException)
             {
             }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                // Stopping while a QoS 1 publish waited for its PUBACK: MQTTnet reports that as a timeout, not a
+                // cancellation. The message stays unsent, as any other still queued.
+            }
         }
 
         public async ValueTask DisposeAsync()

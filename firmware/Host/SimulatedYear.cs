@@ -54,6 +54,9 @@ namespace AssetMeter.Firmware.Host
 
         /// <summary>The metering settings (the defaults unless a bench explores another checkpoint policy).</summary>
         public MeteringSettings Metering { get; init; } = new();
+
+        /// <summary>Seconds between operational metering messages (1 to 60), or 0 for no operational stream.</summary>
+        public int OperationalIntervalSeconds { get; init; }
     }
 
     /// <summary>Why a steady-state tick allocated (the reasons the design accepts, and anything else).</summary>
@@ -150,6 +153,16 @@ namespace AssetMeter.Firmware.Host
 
         public int PeakBlocksInUse { get; set; }
 
+        /// <summary>
+        /// Wall time of the steady-state ticks inside MeterApplication.Tick, by percentile (µs): what most ticks cost,
+        /// apart from the rare ones that close a period, handle a command or send something.
+        /// </summary>
+        public double MedianTickMicroseconds { get; set; }
+
+        public double P90TickMicroseconds { get; set; }
+
+        public double P99TickMicroseconds { get; set; }
+
         public double TicksPerSecond => Ticks / Elapsed.TotalSeconds;
 
         public double TicksPerProcessorSecond => Ticks / ProcessorTime.TotalSeconds;
@@ -171,6 +184,9 @@ namespace AssetMeter.Firmware.Host
     {
         private const long Second = 10_000_000;
         private const long SampleIntervalTicks = 64 * Second;
+
+        // Tick durations are counted in buckets of 10 ns (up to 200 µs; longer ticks fall in the last bucket).
+        private const long DurationBucketsPerSecond = 100_000_000;
 
         private readonly SimulatedYearOptions _options;
 
@@ -284,6 +300,8 @@ namespace AssetMeter.Firmware.Host
                     CollectorKeys = new[] { collectorKey },
                     Seed = _options.Seed,
                     Metering = _options.Metering,
+                    OperationalIntervalSeconds = _options.OperationalIntervalSeconds,
+                    OperationalKey = _options.OperationalIntervalSeconds > 0 ? Encoding.ASCII.GetBytes("simulated-year-operational-key-32!") : null,
                 },
                 storage);
             long startUtc = _options.StartUtc.Ticks;
@@ -321,6 +339,7 @@ namespace AssetMeter.Firmware.Host
             long mqttMessagesAtStart = 0;
             long mqttBytesAtStart = 0;
             long inMeter = 0;
+            var durations = new long[20_000];
             var watch = Stopwatch.StartNew();
             var processor = Process.GetCurrentProcess().TotalProcessorTime;
 
@@ -348,7 +367,12 @@ namespace AssetMeter.Firmware.Host
                 long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 long timeBefore = Stopwatch.GetTimestamp();
                 meter.Tick();
-                inMeter += Stopwatch.GetTimestamp() - timeBefore;
+                long duration = Stopwatch.GetTimestamp() - timeBefore;
+                inMeter += duration;
+                if (steady)
+                {
+                    durations[Math.Min(durations.Length - 1, (int)(duration * DurationBucketsPerSecond / Stopwatch.Frequency))]++;
+                }
                 long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                 report.Ticks++;
 
@@ -407,6 +431,9 @@ namespace AssetMeter.Firmware.Host
             report.Elapsed = watch.Elapsed;
             report.ProcessorTime = Process.GetCurrentProcess().TotalProcessorTime - processor;
             report.InMeter = TimeSpan.FromSeconds(inMeter / (double)Stopwatch.Frequency);
+            report.MedianTickMicroseconds = Percentile(durations, 0.50);
+            report.P90TickMicroseconds = Percentile(durations, 0.90);
+            report.P99TickMicroseconds = Percentile(durations, 0.99);
             report.MeteredImportWattHours = (meter.Loop.ImportMicrowattHours - importAtStart) / 1e6;
             report.MeteredExportWattHours = (meter.Loop.ExportMicrowattHours - exportAtStart) / 1e6;
             report.TrueImportWattHours = rig.Chip.TrueImportWattHours - trueImportAtStart;
@@ -426,6 +453,28 @@ namespace AssetMeter.Firmware.Host
 
         // A tick that closed the first period of a segment (its append opened a new file) or logged the first
         // event of a new event file.
+        // The duration (µs) below which the given fraction of the counted ticks fell.
+        private static double Percentile(long[] buckets, double fraction)
+        {
+            long total = 0;
+            foreach (long count in buckets)
+            {
+                total += count;
+            }
+
+            long seen = 0;
+            for (int i = 0; i < buckets.Length; i++)
+            {
+                seen += buckets[i];
+                if (total > 0 && seen >= fraction * total)
+                {
+                    return (i + 1) * 1e6 / DurationBucketsPerSecond;
+                }
+            }
+
+            return 0;
+        }
+
         private static bool StartedNewFile(RunObserver recorder, long closedBefore, uint eventBefore)
         {
             bool newSegment = recorder.PeriodsClosed > closedBefore && recorder.LastClosedIndex % PeriodSegment.PeriodsPerSegment == 0;

@@ -5,6 +5,7 @@ using AssetMeter.Firmware.Configuration;
 using AssetMeter.Firmware.Journal;
 using AssetMeter.Firmware.Metering;
 using AssetMeter.Firmware.Mqtt;
+using AssetMeter.Firmware.Operational;
 using AssetMeter.Firmware.Records;
 using AssetMeter.Firmware.Storage;
 using AssetMeter.Hardware.Ade7953;
@@ -102,6 +103,12 @@ namespace AssetMeter.Firmware.Host
         public int JournalSegments { get; init; } = MeterJournal.DefaultMaximumSegments;
 
         public int Seed { get; init; } = 1;
+
+        /// <summary>Seconds between operational metering messages (1 to 60), or 0 for no operational stream.</summary>
+        public int OperationalIntervalSeconds { get; init; }
+
+        /// <summary>The operational stream's HMAC key (at least 32 bytes) when it is on.</summary>
+        public byte[]? OperationalKey { get; init; }
     }
 
     /// <summary>
@@ -145,6 +152,9 @@ namespace AssetMeter.Firmware.Host
 
         public IMeterObserver? Observer { get; set; }
 
+        /// <summary>The board's battery-backed RTC, handed to the meter at every <see cref="Boot"/> (null: none).</summary>
+        public IRealTimeClock? RealTimeClock { get; set; }
+
         /// <summary>False while the time source cannot be reached (no samples arrive; the meter keeps its own time).</summary>
         public bool TimeSourceAvailable { get; set; } = true;
 
@@ -170,6 +180,13 @@ namespace AssetMeter.Firmware.Host
                 Ic, Journal, Clock, _options.Metering, _options.Publishing, identity,
                 _options.Signer ?? new UnsignedForTests(), _options.Transport, _options.Verifier ?? new RefuseAll(), _options.CollectorKeys);
             Meter.Observer = Observer;
+            Meter.Loop.RealTimeClock = RealTimeClock;
+            if (_options.OperationalIntervalSeconds > 0)
+            {
+                Meter.Operational = new OperationalStream(Meter.Topics.Operational, _options.Serial, _options.AmsidImport, _options.OperationalIntervalSeconds,
+                    _options.OperationalKey ?? throw new InvalidOperationException("an operational stream needs its key"));
+            }
+
             Meter.Start();
             _nextTimeSample = Clock.Ticks;
             return Meter;

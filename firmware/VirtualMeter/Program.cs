@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using AssetMeter.Firmware.Configuration;
+using AssetMeter.Firmware.Host;
 using AssetMeter.Metrology.Arithmetic;
 using AssetMeter.VirtualMeter.Run;
 using AssetMeter.VirtualMeter.Simulation;
@@ -36,8 +37,10 @@ namespace AssetMeter.VirtualMeter
             var noMqtt = new Option<bool>("--no-mqtt") { Description = "Do not connect to the broker (the journal keeps everything)" };
             var start = new Option<string?>("--start") { Description = "UTC start of an accelerated run, yyyy-MM-ddTHH:mm:ssZ" };
             var quiet = new Option<bool>("--quiet") { Description = "Do not print each period and event" };
+            var rtc = new Option<string>("--rtc") { Description = "Battery-backed RTC: none, emulated (a DS3231 emulator kept in the journal directory) or ds3231:/dev/i2c-N[:0x68]", DefaultValueFactory = _ => "none" };
+            var offline = new Option<double>("--offline-hours") { Description = "No time source for this many hours from the start (a network outage after a power cut)" };
             var command = new Command("run", "Run the virtual meter: emulated (or Linux-attached) IC, journal, clock, MQTT");
-            foreach (var option in new Option[] { config, journal, speed, duration, scenario, bus, ntp, noMqtt, start, quiet })
+            foreach (var option in new Option[] { config, journal, speed, duration, scenario, bus, ntp, noMqtt, start, quiet, rtc, offline })
             {
                 command.Options.Add(option);
             }
@@ -85,7 +88,15 @@ namespace AssetMeter.VirtualMeter
                     UseMqtt = !parse.GetValue(noMqtt),
                     StartUtc = startUtc,
                     Verbose = !parse.GetValue(quiet),
+                    Rtc = parse.GetValue(rtc)!,
+                    OfflineHours = parse.GetValue(offline),
                 };
+                if (options.Rtc != "none" && options.Rtc != "emulated" && !Ds3231Clock.TryParse(options.Rtc, out _, out _))
+                {
+                    Console.Error.WriteLine("--rtc must be none, emulated or ds3231:/dev/i2c-N[:0xAA]");
+                    return 2;
+                }
+
                 using var cancel = new CancellationTokenSource();
                 Console.CancelKeyPress += (_, e) =>
                 {

@@ -329,13 +329,15 @@ namespace AssetMeter.Hardware.Ade7953
                 return result;
             }
 
-            values.VoltageMillivolts[0] = (int)Math.Round((voltage & Mask24) * Ade7953FrontEnd.VoltsPerVrmsLsb * 1000.0);
-            values.CurrentMilliamps[0] = (int)Math.Round((current & Mask24) * Ade7953FrontEnd.AmpsPerIrmsLsb * 1000.0);
+            // Integer arithmetic: the LSB weights are compile-time constants in pico-units, so the device does no
+            // double maths here (nanoFramework's System.Math is not needed for what runs on every telemetry read).
+            values.VoltageMillivolts[0] = (int)RoundedQuotient((voltage & Mask24) * Ade7953FrontEnd.PicovoltsPerVrmsLsb, 1000000000);
+            values.CurrentMilliamps[0] = (int)RoundedQuotient((current & Mask24) * Ade7953FrontEnd.PicoampsPerIrmsLsb, 1000000000);
             values.ActivePowerMilliwatts[0] = Milliwatts(power);
 
             // PFA: 16-bit two's complement, LSB 2^-15 (0x7FFF is 1, 0x8000 is -1).
             int signedFactor = (powerFactor & 0x8000) != 0 ? powerFactor - 0x10000 : powerFactor;
-            values.PowerFactorThousandths[0] = (int)Math.Round(signedFactor * 1000.0 / 32768.0);
+            values.PowerFactorThousandths[0] = (int)RoundedQuotient(signedFactor * 1000L, 32768);
 
             // Frequency = 223,750 / (Period + 1) Hz.
             values.FrequencyMillihertz = (int)((Ade7953FrontEnd.PeriodClockHertz * 1000L) / (period + 1));
@@ -714,7 +716,14 @@ namespace AssetMeter.Hardware.Ade7953
 
         private static long Milliwatts(int activePower)
         {
-            return (long)Math.Round(EnergyDeltaDecoder.SignExtend24(activePower) * Ade7953FrontEnd.WattsPerActivePowerLsb * 1000.0);
+            return RoundedQuotient(EnergyDeltaDecoder.SignExtend24(activePower) * Ade7953FrontEnd.PicowattsPerActivePowerLsb, 1000000000);
+        }
+
+        // numerator / denominator (denominator > 0) rounded to the nearest integer, halves away from zero.
+        private static long RoundedQuotient(long numerator, long denominator)
+        {
+            long half = denominator / 2;
+            return numerator >= 0 ? (numerator + half) / denominator : -((half - numerator) / denominator);
         }
 
         private void ClearConsistency()

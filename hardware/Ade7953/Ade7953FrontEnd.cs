@@ -74,6 +74,15 @@ namespace AssetMeter.Hardware.Ade7953
         /// <summary>Watts per AWATT LSB (7.838 mW).</summary>
         public const double WattsPerActivePowerLsb = FullScaleWatts / ActivePowerFullScaleCounts;
 
+        /// <summary><see cref="VoltsPerVrmsLsb"/> in picovolts, rounded when compiling: the device converts in integers.</summary>
+        public const long PicovoltsPerVrmsLsb = (long)((VoltsPerVrmsLsb * 1e12) + 0.5);
+
+        /// <summary><see cref="AmpsPerIrmsLsb"/> in picoamperes, rounded when compiling.</summary>
+        public const long PicoampsPerIrmsLsb = (long)((AmpsPerIrmsLsb * 1e12) + 0.5);
+
+        /// <summary><see cref="WattsPerActivePowerLsb"/> in picowatts, rounded when compiling.</summary>
+        public const long PicowattsPerActivePowerLsb = (long)((WattsPerActivePowerLsb * 1e12) + 0.5);
+
         /// <summary>AWATTOS LSBs per AWATT LSB: the offset is added 9 bits below the power (datasheet p. 35).</summary>
         public const double OffsetLsbsPerActivePowerLsb = 512.0;
 

@@ -34,15 +34,27 @@ namespace AssetMeter.Hardware.Emulation
         public double TemperatureCoefficientPerKelvin { get; init; }
 
         /// <summary>
+        /// Power read at rated voltage with no current flowing, watts (crosstalk from the voltage channel), growing
+        /// with the square of the voltage. The chip's no-load threshold stops it from counting unless it is larger
+        /// than the threshold: then the meter creeps.
+        /// </summary>
+        public double NoLoadWatts { get; init; }
+
+        /// <summary>The voltage at which <see cref="NoLoadWatts"/> is given, volts.</summary>
+        public double RatedVoltage { get; init; } = 230.0;
+
+        /// <summary>
         /// The active power the chip computes for <paramref name="load"/>, with the chip's calibration terms
         /// applied: gain, phase compensation and offset registers.
         /// </summary>
         public double MeasuredActivePower(PhaseLoad load, ChipCalibrationTerms calibration, double temperatureCelsius, Random noise)
         {
-            // Below its no-load threshold a chip accumulates nothing; the emulator's threshold is zero current.
+            // With no current only crosstalk is measured (nothing at all without voltage); the chip's own no-load
+            // threshold decides whether it is counted.
             if (load.CurrentRms == 0 || load.VoltageRms == 0)
             {
-                return 0.0;
+                double ratio = load.VoltageRms / RatedVoltage;
+                return NoLoadWatts * ratio * ratio;
             }
 
             double currentFraction = load.CurrentRms / FullScaleCurrent;

@@ -45,6 +45,24 @@ namespace AssetMeter.Collector.Tests
                 // 7 AMSIDs, each with its UTC and settlement file.
                 Assert.AreEqual(14, result.Files.Files.Count);
                 Assert.IsTrue(result.Files.Files.All(File.Exists));
+
+                // The operational streams summed into the two portfolios, and the settlement files: the charger whose
+                // meter over-reads by 5 % is caught by the delivery check, the others are corroborated.
+                DemoSettlementResult settlement = result.Settlement!;
+                Assert.AreEqual(0, settlement.Operational!.Counters.OffSchedule);
+                Assert.IsTrue(settlement.Operational.Counters.Accepted > 4 * 60 * 20, $"{settlement.Operational.Counters.Accepted} operational readings");
+                Assert.AreEqual(4, settlement.PortfolioFiles.Count);
+                Assert.IsTrue(settlement.Accuracy.All(a => a.Seconds == 86_400 && a.Complete > 60_000), string.Join(", ", settlement.Accuracy.Select(a => $"{a.Portfolio} {a.Complete}/{a.Seconds}")));
+                Assert.AreEqual(0, settlement.Settlement.IdentityFailures);
+                Assert.AreEqual(3 * 48, settlement.Settlement.SitePeriods);
+                var verdicts = settlement.Settlement.Checks.ToDictionary(c => (c.Instruction.Id, c.Mpan), c => c.Verdict);
+                Assert.AreEqual("corroborated", verdicts[("evs-turn-down", DemoSettlement.Sites[0].Mpan)]);
+                Assert.AreEqual("uncorroborated", verdicts[("evs-turn-down", DemoSettlement.Sites[2].Mpan)], "am-demo-04 over-reads by 5 %");
+                Assert.AreEqual("corroborated", verdicts[("battery-discharge", DemoSettlement.Sites[1].Mpan)], "the heat pump behind the same boundary is taken out");
+                Assert.IsTrue(settlement.Settlement.Files.All(File.Exists));
+                Assert.IsTrue(File.Exists(Path.Combine(directory, "settlement", "delivered", "20261123-amsid-pair-delivered-volumes.csv")));
+                StringAssert.Contains(report, "**uncorroborated**");
+                StringAssert.Contains(report, "## Operational metering and portfolios");
             }
             finally
             {

@@ -29,6 +29,10 @@ need openssl openssl
 # runs as the postgres user the package creates, through runuser (util-linux).
 need_postgres
 need runuser util-linux
+# The bench accuracy tool's tests: an RS-485 line made of a socat pseudo-terminal pair, and Debian's mbpoll as an
+# independent Modbus master (tests/Bench.Tests/ModbusLinkTests.cs).
+need socat socat
+need mbpoll mbpoll
 # The documented shell recipes (docs/protocol.md, docs/records.md) use xxd.
 need xxd xxd
 

@@ -79,11 +79,18 @@ namespace AssetMeter.Firmware.Clock
         private long _lastSampleMonotonic;
         private long _lastSampleOffsetMonotonic;
         private bool _hasFrequencyReference;
+        private bool _fromRealTimeClock;
 
         /// <summary>True once UTC is known (from a sample, a collector, or provisionally).</summary>
         public bool IsKnown
         {
             get { return _known; }
+        }
+
+        /// <summary>True while the time comes from the battery-backed RTC and no synchronisation has confirmed it.</summary>
+        public bool IsFromRealTimeClock
+        {
+            get { return _fromRealTimeClock; }
         }
 
         /// <summary>The frequency correction in force, parts per billion (positive: our counter runs slow).</summary>
@@ -127,6 +134,12 @@ namespace AssetMeter.Firmware.Clock
                 return ClockQuality.Unsynchronised;
             }
 
+            // RTC time is never more than Degraded, whatever its bound: the meter flags it until SNTP confirms it.
+            if (_fromRealTimeClock)
+            {
+                return ClockQuality.Degraded;
+            }
+
             long bound = ErrorBoundTicks(monotonicTicks);
             if (bound <= SynchronisedBoundTicks)
             {
@@ -150,6 +163,7 @@ namespace AssetMeter.Firmware.Clock
             bool wasKnown = _known && !_provisional;
 
             UpdateFrequency(now, offset, wasKnown);
+            _fromRealTimeClock = false;
             _sampleBoundTicks = sample.ErrorBoundTicks;
             _lastSampleMonotonic = now;
 
@@ -181,6 +195,23 @@ namespace AssetMeter.Firmware.Clock
             _sampleBoundTicks = boundTicks;
             _lastSampleMonotonic = monotonicTicks;
             _hasFrequencyReference = false;
+            _fromRealTimeClock = false;
+            _known = true;
+            _provisional = false;
+        }
+
+        /// <summary>
+        /// Starts the clock from the battery-backed RTC at start-up (see <see cref="RtcHoldover"/>): known, with the RTC's
+        /// bound growing at the wander rate from here, but Degraded until the first sample. A sample then slews or steps
+        /// it like any other offset; the RTC's reading gives no frequency reference.
+        /// </summary>
+        public void SetFromRealTimeClock(long monotonicTicks, long utcTicks, long boundTicks)
+        {
+            Rebase(monotonicTicks, utcTicks, 0);
+            _sampleBoundTicks = boundTicks;
+            _lastSampleMonotonic = monotonicTicks;
+            _hasFrequencyReference = false;
+            _fromRealTimeClock = true;
             _known = true;
             _provisional = false;
         }
@@ -192,6 +223,7 @@ namespace AssetMeter.Firmware.Clock
         public void SetProvisional(long monotonicTicks, long utcTicks)
         {
             Rebase(monotonicTicks, utcTicks, 0);
+            _fromRealTimeClock = false;
             _known = true;
             _provisional = true;
         }

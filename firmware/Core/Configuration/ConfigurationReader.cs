@@ -6,7 +6,7 @@ namespace AssetMeter.Firmware.Configuration
     /// Reads the meter configuration: ASCII text, one <c>key = value</c> per line, <c>#</c> comments, and as its
     /// last line <c>crc32 = xxxxxxxx</c>, the CRC-32 (hex) of every byte before that line (the format of
     /// <see cref="SealedKeyValueReader"/>, shared with the Wi-Fi credentials). Every key is required
-    /// (except those only needed by the signing method not chosen); an unknown key is an error too, so a typing
+    /// (except those only needed by the signing method not chosen, and the operational key when the operational stream is off); an unknown key is an error too, so a typing
     /// mistake is caught rather than ignored. A meter never runs on a configuration that fails any check.
     /// </summary>
     public static class ConfigurationReader
@@ -18,7 +18,7 @@ namespace AssetMeter.Firmware.Configuration
         {
             "format", "device_id", "amsid_import", "amsid_export", "ic", "maximum_demand_w", "broker_host",
             "broker_port", "broker_tls", "broker_ca", "broker_client_cert", "broker_client_key", "ntp_servers", "signing", "hmac_key", "atecc608_address",
-            "collector_keys", "calibration",
+            "collector_keys", "calibration", "operational_interval_s", "operational_key",
         };
 
         /// <summary>
@@ -139,6 +139,18 @@ namespace AssetMeter.Firmware.Configuration
                 if (keys.Length == 0 && error == null)
                 {
                     error = "collector_keys must name at least one collector key";
+                }
+            }
+
+            // The operational metering stream: "off", or its interval in seconds with the key its messages are signed with.
+            string operational = Required(values, "operational_interval_s", ref error);
+            if (operational != null && operational != "off")
+            {
+                config.OperationalIntervalSeconds = (int)Number(values, "operational_interval_s", 1, 60, ref error);
+                config.OperationalKey = HexValue(values, "operational_key", ref error);
+                if (config.OperationalKey != null && config.OperationalKey.Length < 32 && error == null)
+                {
+                    error = "operational_key must be at least 32 bytes (64 hex digits)";
                 }
             }
 

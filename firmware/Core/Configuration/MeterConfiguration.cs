@@ -75,6 +75,12 @@ namespace AssetMeter.Firmware.Configuration
         /// <summary>Public keys (uncompressed P-256 points, 65 bytes) of the collectors allowed to send commands.</summary>
         public byte[][] CollectorKeys;
 
+        /// <summary>Seconds between operational metering messages (1 to 60), or 0 when the stream is off.</summary>
+        public int OperationalIntervalSeconds;
+
+        /// <summary>Key (at least 32 bytes) of the operational stream's HMAC when it is on; otherwise null.</summary>
+        public byte[] OperationalKey;
+
         /// <summary>Stored calibration record of the IC (see CalibrationRecord), or null for the nominal calibration.</summary>
         public byte[] Calibration;
     }

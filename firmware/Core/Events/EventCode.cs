@@ -49,6 +49,28 @@ namespace AssetMeter.Firmware.Events
         /// <summary>The clock left its synchronisation bound (holdover or degraded). Value1: new ClockQuality; Value2: error bound (ticks).</summary>
         ClockSyncLost = 23,
 
+        /// <summary>The clock was started from the battery-backed RTC (no network yet). Value1: UTC ticks taken; Value2: their error bound (ticks).</summary>
+        RtcTimeUsed = 24,
+
+        /// <summary>
+        /// The RTC's time was not used, or the RTC stopped answering. Value1: reason (1 no answer, 2 oscillator stopped:
+        /// backup cell flat or missing, 3 never set by this meter, 4 before the last checkpoint, 5 more than a year after
+        /// it); Value2: what the RTC read (UTC ticks), 0 if nothing.
+        /// </summary>
+        RtcRefused = 25,
+
+        /// <summary>
+        /// First synchronisation after a start: the RTC compared with the synchronised clock. Value1: RTC minus true time
+        /// (ticks, to half a second); Value2: its drift since it was last set, parts per billion (0 over less than a day).
+        /// </summary>
+        RtcDriftMeasured = 26,
+
+        /// <summary>The RTC was set from the synchronised clock. Value1: UTC ticks written (a whole second); Value2: what it read before (ticks).</summary>
+        RtcSet = 27,
+
+        /// <summary>The RTC's aging offset was trimmed from its measured drift. Value1: new offset (0.1 ppm steps, positive slows); Value2: previous.</summary>
+        RtcAgingAdjusted = 28,
+
         /// <summary>A command from a collector was refused. Value1: reason code; Value2: the counter the command named (unauthenticated), or 0.</summary>
         CommandRefused = 30,
 

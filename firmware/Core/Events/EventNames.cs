@@ -22,6 +22,11 @@ namespace AssetMeter.Firmware.Events
                 case EventCode.ClockSetByCollector: return "clock-set-by-collector";
                 case EventCode.ClockSynchronised: return "clock-synchronised";
                 case EventCode.ClockSyncLost: return "clock-sync-lost";
+                case EventCode.RtcTimeUsed: return "rtc-time-used";
+                case EventCode.RtcRefused: return "rtc-refused";
+                case EventCode.RtcDriftMeasured: return "rtc-drift-measured";
+                case EventCode.RtcSet: return "rtc-set";
+                case EventCode.RtcAgingAdjusted: return "rtc-aging-adjusted";
                 case EventCode.CommandRefused: return "command-refused";
                 case EventCode.CommandAccepted: return "command-accepted";
                 default: return "event";

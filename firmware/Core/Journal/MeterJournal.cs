@@ -1,4 +1,5 @@
 using System;
+using AssetMeter.Firmware.Clock;
 using AssetMeter.Firmware.Events;
 using AssetMeter.Firmware.Storage;
 using AssetMeter.Firmware.Text;
@@ -63,11 +64,15 @@ namespace AssetMeter.Firmware.Journal
         private const string CheckpointB = "ck.b";
         private const string CalibrationA = "cal.a";
         private const string CalibrationB = "cal.b";
+        private const string RtcRecordA = "rtc.a";
+        private const string RtcRecordB = "rtc.b";
         private const int MaximumFiles = 512;
 
         private readonly IStorage _storage;
         private readonly int _maximumSegments;
         private readonly int _maximumEventFiles;
+        private uint _rtcSequence;
+        private bool _rtcNextIsB;
         private readonly PeriodSegment _current = new PeriodSegment();
         private readonly PeriodSegment _cache = new PeriodSegment();
         private readonly byte[] _io = new byte[PeriodSegment.MaximumLength > EventFile.MaximumLength ? PeriodSegment.MaximumLength : EventFile.MaximumLength];
@@ -782,6 +787,43 @@ namespace AssetMeter.Firmware.Journal
             }
 
             return best;
+        }
+
+        // ------------------------------------------------------------------ RTC record
+
+        /// <summary>Stores what the meter knows about its RTC (two copies, the higher write sequence wins); false if the write failed.</summary>
+        public bool WriteRtcRecord(RtcSyncRecord record)
+        {
+            int length = record.WriteTo(_io, _rtcSequence + 1);
+            if (!Write(_rtcNextIsB ? RtcRecordB : RtcRecordA, _io, length))
+            {
+                return false;
+            }
+
+            _rtcSequence++;
+            _rtcNextIsB = !_rtcNextIsB;
+            return true;
+        }
+
+        /// <summary>Reads the newest intact RTC record into <paramref name="into"/>; false (and it unchanged) if there is none.</summary>
+        public bool ReadRtcRecord(RtcSyncRecord into)
+        {
+            bool found = false;
+            RtcSyncRecord copy = new RtcSyncRecord();
+            for (int i = 0; i < 2; i++)
+            {
+                uint sequence;
+                int length = _storage.Read(i == 0 ? RtcRecordA : RtcRecordB, _io);
+                if (length >= 0 && copy.ReadFrom(_io, length, out sequence) && (!found || sequence > _rtcSequence))
+                {
+                    into.CopyFrom(copy);
+                    _rtcSequence = sequence;
+                    _rtcNextIsB = i == 0;
+                    found = true;
+                }
+            }
+
+            return found;
         }
 
         // ------------------------------------------------------------------ events

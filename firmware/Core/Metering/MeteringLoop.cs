@@ -20,7 +20,7 @@ namespace AssetMeter.Firmware.Metering
     /// <para>Before the time is known after a start, energy is measured and held (and checkpointed); once the
     /// first synchronisation arrives it is spread over the right periods using the monotonic time since start-up.</para>
     /// </remarks>
-    public sealed class MeteringLoop : IPeriodSink
+    public sealed class MeteringLoop : IPeriodSink, IEventLog
     {
         private readonly IEnergyIc _ic;
         private readonly MeterJournal _journal;
@@ -52,6 +52,7 @@ namespace AssetMeter.Firmware.Metering
         private ClockQuality _lastQuality = ClockQuality.Unsynchronised;
         private bool _hasSample;
         private SntpSample _sample;
+        private RtcHoldover _rtc;
 
         /// <summary>Creates the loop; nothing happens until <see cref="Start"/>.</summary>
         public MeteringLoop(IEnergyIc ic, MeterJournal journal, IMonotonicClock monotonic, MeteringSettings settings, IMeterObserver observer)
@@ -72,6 +73,18 @@ namespace AssetMeter.Firmware.Metering
 
         /// <summary>Interval between reads of the IC: the preferred interval, or less if the registers could overflow.</summary>
         public long PollIntervalTicks { get; }
+
+        /// <summary>
+        /// The board's battery-backed RTC, or null if it has none. Set before <see cref="Start"/>: it then gives the time
+        /// at start-up before any network, and is checked and set while synchronised (<see cref="RtcHoldover"/>).
+        /// </summary>
+        public IRealTimeClock RealTimeClock { get; set; }
+
+        /// <summary>The RTC's holdover logic, null without an RTC.</summary>
+        public RtcHoldover RtcHoldover
+        {
+            get { return _rtc; }
+        }
 
         /// <summary>The meter's clock.</summary>
         public ClockDiscipline Clock
@@ -107,6 +120,15 @@ namespace AssetMeter.Firmware.Metering
         public long ExportMicrowattHours
         {
             get { return _export.MicrowattHours; }
+        }
+
+        /// <summary>Monotonic ticks of the last successful energy read (0 before the first).</summary>
+        public long LastReadTicks { get; private set; }
+
+        /// <summary>Active power (mW, import positive) the IC gave with the last successful energy read.</summary>
+        public long LastActivePowerMilliwatts
+        {
+            get { return _reading.ActivePowerMilliwatts; }
         }
 
         /// <summary>True when the meter knows UTC and is filling periods.</summary>
@@ -165,6 +187,11 @@ namespace AssetMeter.Firmware.Metering
             }
 
             Log(EventCode.Started, recovery.PeriodCount, checkpoint != null ? 1 : 0);
+            if (RealTimeClock != null)
+            {
+                StartFromRealTimeClock(checkpoint);
+            }
+
             StartIc();
             _energyAtCheckpoint = importStart + exportStart;
             WriteCheckpoint();
@@ -189,6 +216,11 @@ namespace AssetMeter.Firmware.Metering
             _lastPoll = now;
 
             ApplyPendingSample(now);
+            if (_rtc != null)
+            {
+                _rtc.Tick(now, _clock);
+            }
+
             if (!_state.TimeKnown && _clock.IsKnown)
             {
                 AttributeHeldEnergy(now);
@@ -206,6 +238,7 @@ namespace AssetMeter.Firmware.Metering
             long exportMicrowattHours = 0;
             if (ReadIc(now, elapsed, ref flags, out importMicrowattHours, out exportMicrowattHours))
             {
+                LastReadTicks = now;
                 if (_state.TimeKnown)
                 {
                     _ledger.Record(_clock.UtcTicks(now), importMicrowattHours, exportMicrowattHours, flags);
@@ -448,6 +481,21 @@ namespace AssetMeter.Firmware.Metering
             {
                 _ledger.Restore(checkpoint.Ledger);
                 _restoredFromCheckpoint = true;
+            }
+        }
+
+        // Time from the RTC, if it passes its checks: the first tick then attributes the energy held since start-up and
+        // the outage as after any synchronisation, but every period stays flagged until SNTP confirms the time.
+        private void StartFromRealTimeClock(MeterCheckpoint checkpoint)
+        {
+            _rtc = new RtcHoldover(RealTimeClock, _journal, this);
+            long utc;
+            long bound;
+            if (_rtc.StartTime(checkpoint != null ? checkpoint.Ledger.LastTicks : 0, out utc, out bound))
+            {
+                long now = _monotonic.Ticks;
+                _clock.SetFromRealTimeClock(now, utc, bound);
+                _lastQuality = _clock.Quality(now);
             }
         }
 

@@ -4,6 +4,7 @@ using AssetMeter.Firmware.Commands;
 using AssetMeter.Firmware.Events;
 using AssetMeter.Firmware.Journal;
 using AssetMeter.Firmware.Metering;
+using AssetMeter.Firmware.Operational;
 using AssetMeter.Firmware.Records;
 using AssetMeter.Hardware.Metering;
 using AssetMeter.Metrology.Periods;
@@ -66,6 +67,7 @@ namespace AssetMeter.Firmware.Mqtt
         private bool _statusDue = true;
         private long _refusalsLogged;
         private long _refusalWindowStart;
+        private long _lastOfferedRead;
 
         /// <summary>Composes the meter.</summary>
         public MeterApplication(
@@ -117,6 +119,12 @@ namespace AssetMeter.Firmware.Mqtt
 
         /// <summary>Also told of every closed period and event (a console, a test); may be null.</summary>
         public IMeterObserver Observer { get; set; }
+
+        /// <summary>
+        /// The operational metering stream (docs/protocol.md, "Operational metering"), or null for none. It is offered
+        /// each tick's energy read after the metering and the half-hour records of that tick.
+        /// </summary>
+        public OperationalStream Operational { get; set; }
 
         /// <summary>Commands dropped because the inbox was full.</summary>
         public long InboxDropped
@@ -222,6 +230,7 @@ namespace AssetMeter.Firmware.Mqtt
             _wasConnected = connected;
             if (!connected)
             {
+                OfferOperational();
                 return;
             }
 
@@ -243,6 +252,30 @@ namespace AssetMeter.Firmware.Mqtt
             {
                 PublishStatus();
             }
+
+            OfferOperational();
+        }
+
+        // After everything of the tick: the stream only uses the read already made, and its slot passes even offline.
+        // A tick with no message due costs a clock reading and a division.
+        private void OfferOperational()
+        {
+            long read = _loop.LastReadTicks;
+            if (Operational == null || read == _lastOfferedRead || !_loop.Clock.IsKnown)
+            {
+                return;
+            }
+
+            _lastOfferedRead = read;
+            long utc = _loop.Clock.UtcTicks(read);
+            if (!Operational.Due(utc))
+            {
+                return;
+            }
+
+            ClockQuality quality = _loop.Clock.Quality(read);
+            bool synchronised = quality == ClockQuality.Synchronised || quality == ClockQuality.Holdover;
+            Operational.Send(utc, synchronised, read, _loop.LastActivePowerMilliwatts, _loop.ImportMicrowattHours, _loop.ExportMicrowattHours, _mqtt);
         }
 
         // ------------------------------------------------------------------ IMeterObserver

@@ -1,7 +1,7 @@
 namespace AssetMeter.Firmware.Mqtt
 {
     /// <summary>
-    /// The MQTT topics of one meter (docs/protocol.md): <c>&lt;prefix&gt;/&lt;serial&gt;/period|snapshot|status|event|command|reply|telemetry</c>,
+    /// The MQTT topics of one meter (docs/protocol.md): <c>&lt;prefix&gt;/&lt;serial&gt;/period|snapshot|status|event|command|reply|telemetry|operational</c>,
     /// plus Home Assistant discovery under <c>homeassistant/sensor/&lt;serial&gt;_*/config</c>.
     /// </summary>
     public sealed class MeterTopics
@@ -21,6 +21,7 @@ namespace AssetMeter.Firmware.Mqtt
             Command = root + "command";
             Reply = root + "reply";
             Telemetry = root + "telemetry";
+            Operational = root + "operational";
             DiscoveryImport = "homeassistant/sensor/" + serial + "_import/config";
             DiscoveryExport = "homeassistant/sensor/" + serial + "_export/config";
             DiscoveryPower = "homeassistant/sensor/" + serial + "_power/config";
@@ -52,6 +53,9 @@ namespace AssetMeter.Firmware.Mqtt
 
         /// <summary>Non-settlement telemetry for home energy systems (QoS 0).</summary>
         public string Telemetry { get; }
+
+        /// <summary>The operational metering stream: power and energy every few seconds, MAC-signed (QoS 0).</summary>
+        public string Operational { get; }
 
         /// <summary>Home Assistant discovery: import energy sensor.</summary>
         public string DiscoveryImport { get; }

@@ -26,6 +26,15 @@ namespace AssetMeter.VirtualMeter.Run
         /// <summary>Use the configured SNTP servers (real time only); otherwise a simulated, perfect time source.</summary>
         public bool UseNtp { get; init; }
 
+        /// <summary>
+        /// The battery-backed RTC: "none" (default), "emulated" (a DS3231 register-map emulator under dotnet/iot's driver,
+        /// kept in the journal directory as its backup cell keeps a real one) or "ds3231:/dev/i2c-N[:0xAA]" (a real DS3231).
+        /// </summary>
+        public string Rtc { get; init; } = "none";
+
+        /// <summary>Hours from the start with no time source (a network outage after a power cut): the RTC, if any, keeps time.</summary>
+        public double OfflineHours { get; init; }
+
         /// <summary>Connect to the configured broker.</summary>
         public bool UseMqtt { get; init; } = true;
 

@@ -13,6 +13,7 @@ using AssetMeter.Firmware.Host;
 using AssetMeter.Firmware.Journal;
 using AssetMeter.Firmware.Metering;
 using AssetMeter.Firmware.Mqtt;
+using AssetMeter.Firmware.Operational;
 using AssetMeter.Firmware.Records;
 using AssetMeter.Firmware.Text;
 using AssetMeter.Hardware.Ade7953;
@@ -20,6 +21,7 @@ using AssetMeter.Hardware.Atecc608;
 using AssetMeter.Hardware.Atm90e32;
 using AssetMeter.Hardware.Bus;
 using AssetMeter.Hardware.Bus.Linux;
+using AssetMeter.Hardware.Ds3231.Emulator;
 using AssetMeter.Hardware.Emulation;
 using AssetMeter.Hardware.Metering;
 using AssetMeter.Metrology.Periods;
@@ -101,7 +103,14 @@ namespace AssetMeter.VirtualMeter.Run
             {
                 Observer = this,
             };
+            if (_config.OperationalIntervalSeconds > 0)
+            {
+                meter.Operational = new OperationalStream(topics.Operational, _config.DeviceId, _config.AmsidImport, _config.OperationalIntervalSeconds, _config.OperationalKey);
+            }
+
             transport?.OnMessage(meter.OnMessage);
+            using var rtc = OpenRtc(() => utcAtZero + monotonic.Ticks);
+            meter.Loop.RealTimeClock = rtc?.Clock;
             meter.Start();
             _out.WriteLine($"Virtual meter {_config.DeviceId} ({ic.PartName}, {_options.Scenario}), journal {_options.JournalDirectory}, "
                 + $"{(realTime ? "real time" : _options.Speed == 0 ? "as fast as possible" : $"{_options.Speed}x")}, signing {signer.Algorithm}");
@@ -110,9 +119,10 @@ namespace AssetMeter.VirtualMeter.Run
                 _out.WriteLine($"  meter public key (register with the collector): {publicKey}");
             }
 
-            using var ntp = _options.UseNtp ? new SntpPoller(_config.NtpServers, monotonic, meter) : null;
+            using var ntp = _options.UseNtp && _options.OfflineHours <= 0 ? new SntpPoller(_config.NtpServers, monotonic, meter) : null;
             long end = _options.Duration.HasValue ? monotonic.Ticks + _options.Duration.Value.Ticks : long.MaxValue;
             long nextSample = monotonic.Ticks;
+            long startTicks = monotonic.Ticks;
             long nextPoll = monotonic.Ticks;
             var wall = Stopwatch.StartNew();
             while (!stop.IsCancellationRequested && monotonic.Ticks < end)
@@ -133,7 +143,8 @@ namespace AssetMeter.VirtualMeter.Run
                     simulation.Advance(meter.Loop.PollIntervalTicks);
                 }
 
-                if (!_options.UseNtp && monotonic.Ticks >= nextSample)
+                bool offline = monotonic.Ticks - startTicks < (long)(_options.OfflineHours * 3600 * Second);
+                if (!_options.UseNtp && !offline && monotonic.Ticks >= nextSample)
                 {
                     nextSample = monotonic.Ticks + (64 * Second);
                     meter.SubmitTimeSample(new SntpSample { MonotonicTicks = monotonic.Ticks, UtcMinusMonotonicTicks = utcAtZero, DelayTicks = 2000, Stratum = 2 });
@@ -153,6 +164,7 @@ namespace AssetMeter.VirtualMeter.Run
             }
 
             meter.Loop.WriteCheckpoint();
+            rtc?.Save();
             if (transport != null)
             {
                 // An orderly stop disconnects cleanly, so the broker will not publish the last will: say it ourselves.
@@ -162,6 +174,50 @@ namespace AssetMeter.VirtualMeter.Run
 
             _out.WriteLine($"Stopped after {PeriodsClosed} closed periods; import {meter.Loop.ImportMicrowattHours / 1e6:F3} Wh, export {meter.Loop.ExportMicrowattHours / 1e6:F3} Wh.");
             return 0;
+        }
+
+        // The RTC the options name: none, the DS3231 emulator (its state kept in the journal directory, as the backup
+        // cell keeps a real chip running between runs), or a real DS3231 on a Linux I2C bus.
+        private RtcHandle? OpenRtc(Func<long> trueUtc)
+        {
+            if (_options.Rtc == "none")
+            {
+                return null;
+            }
+
+            if (_options.Rtc == "emulated")
+            {
+                var chip = new Ds3231Emulator(trueUtc);
+                string state = Path.Combine(_options.JournalDirectory, "rtc-ds3231.state");
+                if (File.Exists(state))
+                {
+                    chip.Restore(File.ReadAllText(state));
+                }
+
+                _out.WriteLine($"  RTC: emulated DS3231 ({(File.Exists(state) ? "kept in " + state : "new: oscillator-stop flag set until first set")})");
+                return new RtcHandle(new Ds3231Clock(chip), () => File.WriteAllText(state, chip.Save() + "\n"));
+            }
+
+            Ds3231Clock.TryParse(_options.Rtc, out int busId, out int address);
+            _out.WriteLine($"  RTC: DS3231 on /dev/i2c-{busId} at 0x{address:x2}");
+            return new RtcHandle(Ds3231Clock.Open(busId, address), null);
+        }
+
+        private sealed class RtcHandle : IDisposable
+        {
+            private readonly Action? _save;
+
+            public RtcHandle(Ds3231Clock clock, Action? save)
+            {
+                Clock = clock;
+                _save = save;
+            }
+
+            public Ds3231Clock Clock { get; }
+
+            public void Save() => _save?.Invoke();
+
+            public void Dispose() => Clock.Dispose();
         }
 
         private string? InConfigurationDirectory(string? file) => file == null ? null : Path.Combine(_options.ConfigurationDirectory, file);

@@ -73,6 +73,17 @@ namespace AssetMeter.Firmware.Device.Boards
             return NanoSpiBus.Open(IcBus, IcChipSelectPin, SpiMode.Mode3, IcClockHz);
         }
 
+        /// <summary>
+        /// The DS3231 shares I2C bus 1 (GPIO8/9) with the ATECC608, at its 100 kHz (the secure element's wake needs the
+        /// bus at standard mode; the DS3231 ignores the general call the wake sends).
+        /// </summary>
+        public I2cDevice OpenRtc()
+        {
+            PinConfiguration.SetPinFunction(SecureDataPin, DeviceFunction.I2C1_DATA);
+            PinConfiguration.SetPinFunction(SecureClockPin, DeviceFunction.I2C1_CLOCK);
+            return new I2cDevice(new I2cConnectionSettings(SecureBus, Ds3231Clock.Address, I2cBusSpeed.StandardMode));
+        }
+
         /// <inheritdoc />
         public void OpenSecureElement(int address, out IBusDevice chip, out IBusDevice generalCall)
         {

@@ -25,6 +25,27 @@ namespace AssetMeter.Firmware.Tests.Clock
         }
 
         [TestMethod]
+        public void A_clock_started_from_the_rtc_is_degraded_until_a_sample_slews_or_steps_it()
+        {
+            var clock = new ClockDiscipline();
+            clock.SetFromRealTimeClock(10 * Second, Epoch + (10 * Second) + (40 * Millisecond), 1100 * Millisecond);
+            Assert.IsTrue(clock.IsKnown);
+            Assert.AreEqual(ClockQuality.Degraded, clock.Quality(10 * Second));
+            Assert.AreEqual(1100 * Millisecond, clock.ErrorBoundTicks(10 * Second));
+            Assert.AreEqual(1100 * Millisecond + (15 * 3600 * 10), clock.ErrorBoundTicks(3610 * Second), "the bound grows at the wander rate");
+
+            // A sample 40 ms from the RTC's time: slewed, not stepped (the RTC's time was a time, not nothing).
+            Assert.AreEqual(ClockAdjustment.Slewed, clock.Apply(Sample(3600 * Second, 0, 0, Millisecond), out _, out _));
+            Assert.IsFalse(clock.IsFromRealTimeClock);
+
+            var far = new ClockDiscipline();
+            far.SetFromRealTimeClock(10 * Second, Epoch + (10 * Second) + (600 * Second), 1100 * Millisecond);
+            Assert.AreEqual(ClockAdjustment.Stepped, far.Apply(Sample(60 * Second, 0, 0, Millisecond), out long before, out long after));
+            Assert.AreEqual(-600 * Second, after - before, Millisecond);
+            Assert.AreEqual(ClockQuality.Synchronised, far.Quality(61 * Second));
+        }
+
+        [TestMethod]
         public void First_sample_steps_then_small_offsets_are_slewed()
         {
             var clock = new ClockDiscipline();

@@ -30,7 +30,9 @@ namespace AssetMeter.Firmware.Tests.Configuration
                 "signing = hmac",
                 "hmac_key = " + new string('a', 64),
                 "collector_keys = " + CollectorKey,
-                "calibration = nominal")
+                "calibration = nominal",
+                "operational_interval_s = 10",
+                "operational_key = " + new string('b', 64))
             .Replace(replaceKey == null ? "\u0001" : replaceKey, replaceWith ?? string.Empty);
 
         private static string Lines(params string[] lines) => string.Join("\n", lines) + "\n";
@@ -91,6 +93,30 @@ namespace AssetMeter.Firmware.Tests.Configuration
             Assert.AreEqual(32, config.HmacKey!.Length);
             Assert.AreEqual(65, config.CollectorKeys[0].Length);
             Assert.IsNull(config.Calibration);
+            Assert.AreEqual(10, config.OperationalIntervalSeconds);
+            Assert.AreEqual(32, config.OperationalKey!.Length);
+        }
+
+        [TestMethod]
+        public void The_operational_stream_is_off_or_an_interval_of_1_to_60_seconds_with_its_key()
+        {
+            var (config, error) = Read(Seal(Body("operational_interval_s = 10\noperational_key = " + new string('b', 64), "operational_interval_s = off")));
+            Assert.IsNull(error);
+            Assert.AreEqual(0, config!.OperationalIntervalSeconds);
+            Assert.IsNull(config.OperationalKey);
+
+            (config, error) = Read(Seal(Body("operational_interval_s = 10", "operational_interval_s = 60")));
+            Assert.IsNull(error);
+            Assert.AreEqual(60, config!.OperationalIntervalSeconds);
+
+            (_, error) = Read(Seal(Body("operational_interval_s = 10", "operational_interval_s = 61")));
+            StringAssert.Contains(error, "'operational_interval_s' must be a whole number from 1 to 60");
+            (_, error) = Read(Seal(Body("operational_key = " + new string('b', 64), "operational_key = " + new string('b', 62))));
+            StringAssert.Contains(error, "operational_key must be at least 32 bytes");
+            (_, error) = Read(Seal(Body("operational_key = " + new string('b', 64) + "\n", string.Empty)));
+            StringAssert.Contains(error, "'operational_key' is required");
+            (_, error) = Read(Seal(Body("operational_interval_s = 10\n", string.Empty)));
+            StringAssert.Contains(error, "'operational_interval_s' is required");
         }
 
         [TestMethod]

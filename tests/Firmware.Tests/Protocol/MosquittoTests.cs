@@ -49,6 +49,7 @@ namespace AssetMeter.Firmware.Tests.Protocol
                 "atecc608_address = 53",
                 "collector_keys = " + Convert.ToHexStringLower(collector.PublicKey),
                 "calibration = nominal",
+                "operational_interval_s = off",
             }) + "\n";
             string path = Path.Combine(directory, "meter.conf");
             File.WriteAllBytes(path, ConfigurationReaderTests.Seal(body));

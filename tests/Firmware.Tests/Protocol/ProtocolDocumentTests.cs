@@ -49,7 +49,7 @@ namespace AssetMeter.Firmware.Tests.Protocol
                 StringAssert.Contains(document, $"| {(int)code} | `{EventNames.Of(code)}` |", code.ToString());
             }
 
-            foreach (string topic in new[] { "period", "snapshot", "status", "event", "command", "reply", "telemetry" })
+            foreach (string topic in new[] { "period", "snapshot", "status", "event", "command", "reply", "telemetry", "operational" })
             {
                 StringAssert.Contains(document, $"`assetmeter/<serial>/{topic}`", topic);
             }
