@@ -117,8 +117,10 @@ namespace AssetMeter.Bench.CollectorLoad
                             Instance = "bench-collector-" + k,
                             ShareGroup = "amhhdc",
 
-                            // One instance supervises (docs/collector.md: the others only store their share).
+                            // One instance supervises and takes the statuses, events and replies; the others
+                            // only store their share of the records (docs/collector.md).
                             Supervise = k == 1,
+                            RecordsOnly = k > 1,
 
                             // Clock checks are spread over six hours, not tied to the boundary, and the bench's
                             // meters do not answer them: acknowledgements and backfill stay on.
@@ -157,8 +159,8 @@ namespace AssetMeter.Bench.CollectorLoad
                     long[] before = services.Select(s => s.Counters.Received).ToArray();
                     await link.PublishAsync(fleet.Statuses(clock.GetUtcNow().UtcDateTime, last, acknowledged), 1);
 
-                    // Statuses go to every instance, not shared out like records.
-                    await WaitAsync(() => services.Select((s, k) => s.Counters.Received - before[k] >= n && s.Pending == 0).All(done => done), $"statuses with period {last} last");
+                    // Statuses go to the supervising instance (the first), not shared out like records.
+                    await WaitAsync(() => services[0].Counters.Received - before[0] >= n && services.All(s => s.Pending == 0), $"statuses with period {last} last");
                 }
 
                 await StatusesAsync(period - 2, period - 3);
@@ -404,6 +406,12 @@ namespace AssetMeter.Bench.CollectorLoad
             using Mosquitto broker = Broker(n);
             IMqttClient subscriber = new MqttClientFactory().CreateMqttClient();
             long received = 0;
+            string? dropped = null;
+            subscriber.DisconnectedAsync += e =>
+            {
+                dropped ??= $"{e.Reason} {e.ReasonString} {e.Exception?.GetType().Name}: {e.Exception?.Message}";
+                return Task.CompletedTask;
+            };
             subscriber.ApplicationMessageReceivedAsync += e =>
             {
                 e.AutoAcknowledge = false;
@@ -412,13 +420,13 @@ namespace AssetMeter.Bench.CollectorLoad
                 _ = e.AcknowledgeAsync(CancellationToken.None);
                 return Task.CompletedTask;
             };
-            await subscriber.ConnectAsync(new MqttClientOptionsBuilder()
+            await subscriber.ConnectAsync(MqttSocket.WithLargeBuffers(new MqttClientOptionsBuilder()
                 .WithTcpServer(broker.Host, broker.Port)
                 .WithClientId("client-alone")
                 .WithProtocolVersion(MqttProtocolVersion.V500)
                 .WithCleanStart(true)
                 .WithReceiveMaximum(receiveMaximum)
-                .Build());
+                .Build()));
             await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(f => f.WithTopic("$share/amhhdc/assetmeter/+/period").WithAtLeastOnceQoS())
                 .WithTopicFilter(f => f.WithTopic("$share/amhhdc/assetmeter/+/snapshot").WithAtLeastOnceQoS())
@@ -430,7 +438,12 @@ namespace AssetMeter.Bench.CollectorLoad
             PreparedBurst burst = link.Prepare(fleet.BoundaryMessages(DateTime.UtcNow, fleet.Period), 2);
             var watch = Stopwatch.StartNew();
             await link.PublishAsync(burst);
-            await WaitAsync(() => Interlocked.Read(ref received) >= burst.Messages, "the MQTTnet client to receive the boundary");
+            await WaitAsync(() => Interlocked.Read(ref received) >= burst.Messages || dropped != null, "the MQTTnet client to receive the boundary");
+            if (dropped != null)
+            {
+                throw new InvalidOperationException($"the MQTTnet client alone was disconnected after {Interlocked.Read(ref received):N0} of {burst.Messages:N0} messages: {dropped}");
+            }
+
             TimeSpan elapsed = watch.Elapsed;
             await subscriber.DisconnectAsync();
             subscriber.Dispose();

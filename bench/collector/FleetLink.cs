@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using AssetMeter.Collector.Engine;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
@@ -96,14 +97,14 @@ namespace AssetMeter.Bench.CollectorLoad
         {
             IMqttClient commands = new MqttClientFactory().CreateMqttClient();
             var link = new FleetLink(commands);
-            await commands.ConnectAsync(new MqttClientOptionsBuilder()
+            await commands.ConnectAsync(MqttSocket.WithLargeBuffers(new MqttClientOptionsBuilder()
                 .WithTcpServer(host, port)
                 .WithClientId("fleet-commands")
                 .WithProtocolVersion(MqttProtocolVersion.V311)
                 .WithCleanSession(true)
                 .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
                 .WithTimeout(TimeSpan.FromSeconds(60))
-                .Build());
+                .Build()));
             await commands.SubscribeAsync("assetmeter/+/command", MqttQualityOfServiceLevel.AtLeastOnce);
             for (int i = 0; i < connections; i++)
             {

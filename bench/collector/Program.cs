@@ -56,6 +56,7 @@ namespace AssetMeter.Bench.CollectorLoad
             var results = new List<BoundaryResult>();
             var brokerAlone = new Dictionary<int, TimeSpan>();
             var clientAlone = new Dictionary<int, TimeSpan>();
+            var alone = new List<(int Meters, string Engine, TimeSpan Stored)>();
             try
             {
                 if (options.Postgres)
@@ -119,6 +120,17 @@ namespace AssetMeter.Bench.CollectorLoad
                     clientAlone[n] = await Boundary.ClientAloneAsync(fleet, options.Connections, defaults.ReceiveMaximum);
                     Console.WriteLine(string.Format(C, "  {0,7:N0} meters: the boundary ({1:N0} messages) through mosquitto to mosquitto_sub in {2:F2} s ({3:N0} records/s); to the collector's MQTTnet client alone in {4:F2} s ({5:N0} records/s)",
                         n, 2 * n, brokerAlone[n].TotalSeconds, n / brokerAlone[n].TotalSeconds, clientAlone[n].TotalSeconds, n / clientAlone[n].TotalSeconds));
+                    foreach ((string engine, string? location) in new[] { ("SQLite", FreshSqlite()), ("PostgreSQL", NewPostgres()) })
+                    {
+                        if (location != null)
+                        {
+                            TimeSpan took = PipelineAlone.Run(fleet, location, options.BatchSize, defaults.VerifyThreads, defaults.ReceiveMaximum);
+                            alone.Add((n, engine, took));
+                            Console.WriteLine(string.Format(C, "  {0,7:N0} meters, {1}, the collector's pipeline alone (no broker, messages from memory): stored in {2:F2} s, {3:N0} records/s, x{4} of the ECDSA bound",
+                                n, engine, took.TotalSeconds, n / took.TotalSeconds, opensslAll.HasValue ? (n / took.TotalSeconds / opensslAll.Value).ToString("F2", C) : "n/a"));
+                        }
+                    }
+
                     results.Add(await Boundary.RunAsync(fleet, "SQLite", FreshSqlite(), 1, options.Connections, options.BatchSize, kill: false));
                     Console.WriteLine("  " + Line(results[^1], opensslAll, brokerAlone));
                     if (postgres != null)
@@ -134,6 +146,18 @@ namespace AssetMeter.Bench.CollectorLoad
                 }
 
                 Print(results, opensslAll, brokerAlone, clientAlone);
+                if (alone.Count > 0)
+                {
+                    Console.WriteLine("The collector alone: the same boundary's records and statuses handed to its ingest pipeline from memory (no broker, no fleet on the processors):");
+                    foreach ((int meters, string engine, TimeSpan took) in alone)
+                    {
+                        Console.WriteLine(string.Format(C, "  {0,8:N0} meters  {1,-11} stored in {2,6:F2} s  {3,8:N0} records/s  x{4} of the ECDSA bound  (end to end through mosquitto: x{5} of this)",
+                            meters, engine, took.TotalSeconds, meters / took.TotalSeconds, opensslAll.HasValue ? (meters / took.TotalSeconds / opensslAll.Value).ToString("F2", C) : "n/a",
+                            results.Find(r => r.Meters == meters && r.Engine == engine && r.Instances == 1) is BoundaryResult r ? (took.TotalSeconds / r.Stored.TotalSeconds).ToString("F2", C) : "n/a"));
+                    }
+
+                    Console.WriteLine();
+                }
 
                 Console.WriteLine("Supervision: a round against the registered fleet (every meter online, its last period stored and acknowledged; SQLite):");
                 const string Row = "  {0,10}{1,16}{2,14}{3,24}{4,22}{5,20}";

@@ -221,6 +221,9 @@ namespace AssetMeter.Collector.Tests
                     }
 
                     default:
+                        // The next round, the service's interval later: rounds are never at one instant (a decision
+                        // put off by a command just sent is due at the next round, not again in this one).
+                        now += TimeSpan.FromSeconds(2);
                         Round();
                         break;
                 }

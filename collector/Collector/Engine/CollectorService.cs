@@ -44,6 +44,14 @@ namespace AssetMeter.Collector.Engine
 
         public string? ClientKeyFile { get; init; }
 
+        /// <summary>
+        /// A scale-out member: take only this instance's share of the records (period records and snapshots), not the
+        /// statuses, events and replies every meter sends, which another instance of the group (the one that
+        /// supervises) takes and stores. Two instances that both took every status would each store all of them in
+        /// the shared store: the side messages of a boundary twice over, for nothing. Needs a share group.
+        /// </summary>
+        public bool RecordsOnly { get; init; }
+
         /// <summary>Send commands (acknowledgements, backfill, clock checks and resets); false for a read-only instance.</summary>
         public bool Supervise { get; init; } = true;
 
@@ -395,7 +403,7 @@ namespace AssetMeter.Collector.Engine
             // Acknowledgements of what arrived over an earlier connection would name packets of that connection.
             Interlocked.Increment(ref _connection);
             Interlocked.Exchange(ref _unacknowledged, 0);
-            MqttClientConnectResult connected = await _client.ConnectAsync(builder.Build(), attempt.Token);
+            MqttClientConnectResult connected = await _client.ConnectAsync(MqttSocket.WithLargeBuffers(builder.Build()), attempt.Token);
             bool share = _options.ShareGroup != null && connected.SharedSubscriptionAvailable;
             if (_options.ShareGroup != null && !share)
             {
@@ -407,14 +415,20 @@ namespace AssetMeter.Collector.Engine
 
             // Records are shared out among the group; the small side messages go to every instance (retained status
             // is not delivered to shared subscriptions, and every instance's supervisor reads replies).
+            // A records-only member without shared subscriptions would receive every record: it takes the side
+            // messages too, as a lone instance must.
             var subscribe = new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(f => f.WithTopic(Shared(_topics.AllMeters("period"))).WithAtLeastOnceQoS())
-                .WithTopicFilter(f => f.WithTopic(Shared(_topics.AllMeters("snapshot"))).WithAtLeastOnceQoS())
-                .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("status")).WithAtLeastOnceQoS())
-                .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("event")).WithAtLeastOnceQoS())
-                .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("reply")).WithAtLeastOnceQoS())
-                .Build();
-            await _client.SubscribeAsync(subscribe, attempt.Token);
+                .WithTopicFilter(f => f.WithTopic(Shared(_topics.AllMeters("snapshot"))).WithAtLeastOnceQoS());
+            if (!(_options.RecordsOnly && share))
+            {
+                subscribe
+                    .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("status")).WithAtLeastOnceQoS())
+                    .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("event")).WithAtLeastOnceQoS())
+                    .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("reply")).WithAtLeastOnceQoS());
+            }
+
+            await _client.SubscribeAsync(subscribe.Build(), attempt.Token);
             _subscribed = true;
             _log($"connected to {_options.BrokerHost}:{_options.BrokerPort} as {_options.Instance}{(share ? ", sharing records in group " + _options.ShareGroup : string.Empty)}");
         }

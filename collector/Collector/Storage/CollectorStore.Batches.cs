@@ -106,6 +106,32 @@ namespace AssetMeter.Collector.Storage
         internal Dictionary<(string Serial, long Index), StoredNeighbour> PeriodsAround(IReadOnlyList<(string Serial, long Index)> keys)
         {
             var found = new Dictionary<(string, long), StoredNeighbour>(keys.Count * 2);
+            if (keys.Count == 0)
+            {
+                return found;
+            }
+
+            if (_connection is NpgsqlConnection)
+            {
+                // One statement for the batch: a join of the keys (unnest) with the periods' primary key, where a
+                // batch of one statement per key cost the writer more than the insert.
+                List<(string Serial, long Index, StoredNeighbour Period)> joined = QueryArrays(
+                    "SELECT p.serial, p.period_index, p.import_start, p.import_end, p.export_start, p.export_end, CASE WHEN p.period_index = k.idx THEN p.record ELSE NULL END, p.received_utc "
+                    + "FROM unnest(@serial, @index) AS k(serial, idx) JOIN periods p ON p.serial = k.serial AND p.period_index >= k.idx - 1 AND p.period_index <= k.idx + 1",
+                    r => (r.GetString(0), r.GetInt64(1), new StoredNeighbour(r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6), UtcText.Parse(r.GetString(7)))),
+                    keys.Count,
+                    Rows(keys, key => new (string, object?)[] { ("serial", key.Serial), ("index", key.Index) }));
+                foreach ((string serial, long index, StoredNeighbour period) in joined)
+                {
+                    if (period.Record != null || !found.ContainsKey((serial, index)))
+                    {
+                        found[(serial, index)] = period;
+                    }
+                }
+
+                return found;
+            }
+
             List<(string Serial, long Index, StoredNeighbour Period)>[] rows = QueryEach(
                 "SELECT serial, period_index, import_start, import_end, export_start, export_end, CASE WHEN period_index = @index THEN record ELSE NULL END, received_utc "
                 + "FROM periods WHERE serial = @serial AND period_index >= @from AND period_index <= @to",
