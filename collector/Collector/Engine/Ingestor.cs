@@ -341,32 +341,9 @@ namespace AssetMeter.Collector.Engine
             _store.Quarantine(quarantines);
 
             // Another collector instance may have stored a period, snapshot or event between the look-up and the insert.
-            bool[] addedPeriods = _store.AddPeriods(periods.ConvertAll(p => p.Period));
-            for (int k = 0; k < periods.Count; k++)
-            {
-                if (!addedPeriods[k])
-                {
-                    outcomes[periods[k].Message] = outcomes[periods[k].Message] with { Result = IngestResult.Duplicate };
-                }
-            }
-
-            bool[] addedSnapshots = _store.AddSnapshots(snapshots.ConvertAll(x => x.Snapshot));
-            for (int k = 0; k < snapshots.Count; k++)
-            {
-                if (!addedSnapshots[k])
-                {
-                    outcomes[snapshots[k].Message] = outcomes[snapshots[k].Message] with { Result = IngestResult.Duplicate };
-                }
-            }
-
-            bool[] addedEvents = _store.AddEvents(events.ConvertAll(x => x.Event));
-            for (int k = 0; k < events.Count; k++)
-            {
-                if (!addedEvents[k])
-                {
-                    outcomes[events[k].Message] = outcomes[events[k].Message] with { Result = IngestResult.Duplicate };
-                }
-            }
+            Duplicates(_store.AddPeriods(periods.ConvertAll(p => p.Period)), periods.ConvertAll(p => p.Message), outcomes);
+            Duplicates(_store.AddSnapshots(snapshots.ConvertAll(x => x.Snapshot)), snapshots.ConvertAll(x => x.Message), outcomes);
+            Duplicates(_store.AddEvents(events.ConvertAll(x => x.Event)), events.ConvertAll(x => x.Message), outcomes);
 
             bool[] matched = _store.SetReplies(replies.ConvertAll(x => x.Reply));
             for (int k = 0; k < replies.Count; k++)
@@ -385,6 +362,18 @@ namespace AssetMeter.Collector.Engine
         }
 
         // A period whose signature and content passed: against what is stored (or earlier in the batch).
+        // A row the store already held (another instance stored it between the look-up and the insert): a duplicate.
+        private static void Duplicates(bool[] added, List<int> messages, List<IngestOutcome> outcomes)
+        {
+            for (int k = 0; k < messages.Count; k++)
+            {
+                if (!added[k])
+                {
+                    outcomes[messages[k]] = outcomes[messages[k]] with { Result = IngestResult.Duplicate };
+                }
+            }
+        }
+
         private static IngestOutcome Period(CheckedMessage m, Dictionary<(string Serial, long Index), StoredNeighbour> stored, List<QuarantinedRecord> quarantines, out StoredPeriod? added)
         {
             added = null;

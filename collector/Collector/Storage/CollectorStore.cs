@@ -558,17 +558,7 @@ namespace AssetMeter.Collector.Storage
             {
                 if (_connection is NpgsqlConnection postgres)
                 {
-                    using var batch = new NpgsqlBatch(postgres, (NpgsqlTransaction?)_transaction);
-                    foreach ((string Name, object? Value)[] row in rows)
-                    {
-                        var command = new NpgsqlBatchCommand(sql);
-                        foreach ((string name, object? value) in row)
-                        {
-                            command.Parameters.Add(PostgresParameter(name, value));
-                        }
-
-                        batch.BatchCommands.Add(command);
-                    }
+                    using NpgsqlBatch batch = Batch(postgres, sql, rows);
 
                     using NpgsqlDataReader reader = batch.ExecuteReader();
                     for (int i = 0; i < rows.Count; i++)
@@ -599,6 +589,24 @@ namespace AssetMeter.Collector.Storage
             }
         }
 
+        // PostgreSQL: the statement once per row, all sent in one round trip.
+        private NpgsqlBatch Batch(NpgsqlConnection postgres, string sql, IReadOnlyList<(string Name, object? Value)[]> rows)
+        {
+            var batch = new NpgsqlBatch(postgres, (NpgsqlTransaction?)_transaction);
+            foreach ((string Name, object? Value)[] row in rows)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                foreach ((string name, object? value) in row)
+                {
+                    command.Parameters.Add(PostgresParameter(name, value));
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            return batch;
+        }
+
         /// <summary>Like <see cref="QueryEach{T}"/> for statements that return nothing: the rows each changed.</summary>
         private int[] ExecuteEach(string sql, IReadOnlyList<(string Name, object? Value)[]> rows)
         {
@@ -612,17 +620,7 @@ namespace AssetMeter.Collector.Storage
             {
                 if (_connection is NpgsqlConnection postgres)
                 {
-                    using var batch = new NpgsqlBatch(postgres, (NpgsqlTransaction?)_transaction);
-                    foreach ((string Name, object? Value)[] row in rows)
-                    {
-                        var command = new NpgsqlBatchCommand(sql);
-                        foreach ((string name, object? value) in row)
-                        {
-                            command.Parameters.Add(PostgresParameter(name, value));
-                        }
-
-                        batch.BatchCommands.Add(command);
-                    }
+                    using NpgsqlBatch batch = Batch(postgres, sql, rows);
 
                     batch.ExecuteNonQuery();
                     for (int i = 0; i < rows.Count; i++)
