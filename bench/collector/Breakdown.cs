@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Tasks;
 using AssetMeter.Collector;
-using AssetMeter.Collector.Commands;
 using AssetMeter.Collector.Engine;
 using AssetMeter.Collector.Records;
 using AssetMeter.Collector.Registry;
@@ -13,40 +13,48 @@ using AssetMeter.Collector.Verification;
 
 namespace AssetMeter.Bench.CollectorLoad
 {
-    /// <summary>One step of ingesting a period record, and its cost.</summary>
-    internal readonly record struct Step(string Name, double MicrosecondsPerRecord);
+    /// <summary>One step of ingesting a record, and its cost.</summary>
+    internal readonly record struct Step(string Stage, string Name, double MicrosecondsPerRecord);
 
     /// <summary>
-    /// Where a record's time goes inside the collector, one thread, no broker: each kind of step the ingest worker
-    /// takes (the same public calls the <see cref="Ingestor"/> makes), timed over the fleet's records, then the whole
-    /// <see cref="Ingestor.Ingest"/> in the worker's transactions, which says how many of each it makes.
+    /// Where a record's time goes inside the collector, no broker: each step the ingest stages take (the same calls
+    /// they make), timed over the fleet's records on one thread, then each stage as the pipeline runs it (the
+    /// verification on every core, the writer's batches in one transaction), and the one-message-at-a-time path the
+    /// collector used before, for comparison.
     /// </summary>
     internal static class Breakdown
     {
-        /// <summary>How long the last measured supervision round over the whole fleet took.</summary>
-        public static TimeSpan SupervisorRound { get; private set; }
-
-        public static List<Step> Run(BenchFleet fleet, int count, Func<string> freshStore, int batchSize, DateTime nowUtc)
+        public static List<Step> Run(BenchFleet fleet, int count, string sqlite, string? postgres, int batchSize, int verifiers, DateTime nowUtc)
         {
             var steps = new List<Step>();
             var topics = new MeterTopics();
             var envelopes = new OcmfEnvelope[count];
             var meters = new MeterRegistration[count];
             var records = new MeterRecord[count];
-
             long period = fleet.Period;
-            string location = freshStore();
-            StoreSetup.Prepare(location, fleet, period - 1);
-            using (CollectorStore store = CollectorStore.Open(location))
+            StoreSetup.Prepare(sqlite, fleet, period - 1);
+            using (CollectorStore store = CollectorStore.Open(sqlite))
             {
-                steps.Add(Time("split the OCMF envelope (JSON of the signature section)", count, i =>
+                const string Parts = "steps, one thread";
+                steps.Add(Time(Parts, "split the OCMF envelope (JSON of the signature section)", count, i =>
                     envelopes[i] = OcmfEnvelope.TryParse(fleet.Record(i, period), out _)!));
-                steps.Add(Time("registry look-up (CollectorStore.Meter, one query)", count, i =>
+                steps.Add(Time(Parts, "registry: one query per meter (CollectorStore.Meter; the ingestor before)", count, i =>
                     meters[i] = store.Meter(fleet.Meters[i].Serial)!));
+                var registry = new RegistryCache(store);
+                var serials = new List<string>(batchSize);
+                steps.Add(Time(Parts, $"registry: a batch's meters in one read (RegistryCache.Resolve, {batchSize} a batch; the dispatcher now)", count, i =>
+                {
+                    serials.Add(fleet.Meters[i].Serial);
+                    if (serials.Count == batchSize || i == count - 1)
+                    {
+                        registry.Resolve(serials);
+                        serials.Clear();
+                    }
+                }));
                 var keys = new ECDsa[count];
-                steps.Add(Time("import the meter's public key (RecordSignature.PublicKey)", count, i =>
+                steps.Add(Time(Parts, "import the meter's public key (RecordSignature.PublicKey; kept per meter after the first)", count, i =>
                     keys[i] = RecordSignature.PublicKey(Convert.FromHexString(meters[i].KeyHex))));
-                steps.Add(Time("verify the signature, key imported (ECDsa.VerifyData)", count, i =>
+                steps.Add(Time(Parts, "verify the signature, key imported (ECDsa.VerifyData)", count, i =>
                 {
                     if (!keys[i].VerifyData(envelopes[i].Payload, envelopes[i].Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
                     {
@@ -58,91 +66,89 @@ namespace AssetMeter.Bench.CollectorLoad
                     key.Dispose();
                 }
 
-                steps.Add(Time("parse the payload (MeterRecord, JSON)", count, i =>
+                steps.Add(Time(Parts, "parse the payload (MeterRecord, JSON)", count, i =>
                     records[i] = MeterRecord.TryParse(envelopes[i].Payload, out _)!));
-                steps.Add(Time($"look up a stored period (CollectorStore.Period, one query; {batchSize} per transaction)", count, batchSize, store, i =>
-                {
-                    if (store.Period(records[i].Serial, records[i].PeriodIndex - 1) == null)
-                    {
-                        throw new InvalidOperationException("the previous period is not stored");
-                    }
-                }));
-                steps.Add(Time($"insert the period (CollectorStore.AddPeriod; {batchSize} per transaction)", count, batchSize, store, i =>
-                {
-                    MeterRecord r = records[i];
-                    store.AddPeriod(new StoredPeriod
-                    {
-                        Serial = r.Serial,
-                        PeriodIndex = r.PeriodIndex,
-                        ImportStart = r.ImportStartMilliwattHours,
-                        ImportEnd = r.ImportEndMilliwattHours,
-                        ExportStart = r.ExportStartMilliwattHours,
-                        ExportEnd = r.ExportEndMilliwattHours,
-                        Flags = r.Flags,
-                        TimeStatus = r.TimeStatus.ToString(),
-                        ErrorFlags = r.ErrorFlags,
-                        AmsidImport = r.AmsidImport,
-                        AmsidExport = r.AmsidExport,
-                        Record = Encoding.ASCII.GetString(fleet.Record(i, period)),
-                        ReceivedUtc = nowUtc,
-                    });
-                }));
 
-                List<(string Topic, byte[] Payload, bool Retain)> statuses = fleet.Statuses(nowUtc, period - 1, period - 1);
+                // The verification stage: Ingestor.Check, keys kept (a first pass imports them).
                 var ingestor = new Ingestor(store, topics);
-                steps.Add(Time($"a status message (Ingestor.Ingest: JSON, look-up, upsert; {batchSize} per transaction)", count, batchSize, store, i =>
-                    ingestor.Ingest(statuses[i].Topic, statuses[i].Payload, nowUtc)));
+                DateTime received = nowUtc;
+                var checkedRecords = new CheckedMessage[count];
+                Parallel.For(0, count, i => checkedRecords[i] = ingestor.Check(BenchFleet.PeriodTopic(fleet.Meters[i]), fleet.Record(i, period), received, false, registry));
+                const string Verify = "verification stage";
+                steps.Add(Time(Verify, "the whole check of a record, one thread (Ingestor.Check: envelope, key kept, signature, payload, content)", count, i =>
+                    checkedRecords[i] = ingestor.Check(BenchFleet.PeriodTopic(fleet.Meters[i]), fleet.Record(i, period), received, false, registry)));
+                var watch = Stopwatch.StartNew();
+                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = verifiers }, i =>
+                    checkedRecords[i] = ingestor.Check(BenchFleet.PeriodTopic(fleet.Meters[i]), fleet.Record(i, period), received, false, registry));
+                steps.Add(new Step(Verify, $"the same on {verifiers} threads (the pipeline's verifiers), wall time per record", watch.Elapsed.TotalMicroseconds / count));
 
-                store.InTransaction(() =>
+                List<(string Topic, byte[] Payload, bool Retain)> statuses = fleet.Statuses(nowUtc, period, period - 1);
+                var checkedStatuses = new CheckedMessage[count];
+                for (int i = 0; i < count; i++)
                 {
-                    for (int i = count; i < fleet.Count; i++)
-                    {
-                        ingestor.Ingest(statuses[i].Topic, statuses[i].Payload, nowUtc);
-                    }
-                });
-
-                // The supervisor looks at every registered meter in every round (every CollectorOptions.SupervisionInterval), whether or
-                // not anything arrived: its round over the whole fleet, with nothing to decide.
-                using CollectorKey commandKey = CollectorKey.Create();
-                var supervisor = new Supervisor(store, commandKey, topics, new SupervisorSettings { CheckClocks = false }, "bench", _ => { });
-                supervisor.Decide(nowUtc);
-                var round = Stopwatch.StartNew();
-                if (supervisor.Decide(nowUtc).Count != 0)
-                {
-                    throw new InvalidOperationException("the supervisor found something to do in a steady fleet");
+                    checkedStatuses[i] = ingestor.Check(statuses[i].Topic, statuses[i].Payload, received, false, registry);
                 }
 
-                SupervisorRound = round.Elapsed;
-                steps.Add(new Step($"supervision round, per meter of the {fleet.Count:N0} (Supervisor.Decide, nothing due)", round.Elapsed.TotalMicroseconds / fleet.Count));
-            }
+                steps.AddRange(Writer("writer, SQLite", store, ingestor, checkedRecords, checkedStatuses, batchSize));
 
-            // The whole thing as the worker does it, on a store in the same steady state: the first record of each
-            // meter this worker sees, then the next boundary's.
-            location = freshStore();
-            StoreSetup.Prepare(location, fleet, period - 2);
-            using (CollectorStore store = CollectorStore.Open(location))
-            {
-                var ingestor = new Ingestor(store, topics);
-                foreach (long index in new[] { period - 1, period })
+                // Before: every message through Ingestor.Ingest on one thread, a transaction per batch, as the single
+                // worker did (now with the store's prepared statements), on a store a period behind.
+                string before = sqlite.Replace(".db", "-single.db", StringComparison.Ordinal);
+                StoreSetup.Prepare(before, fleet, period - 1);
+                using CollectorStore single = CollectorStore.Open(before);
+                var oneByOne = new Ingestor(single, topics);
+                for (int i = 0; i < count; i++)
                 {
-                    string name = index == period
-                        ? $"whole period record, the next boundary (Ingestor.Ingest, {batchSize} per transaction)"
-                        : $"whole period record, the first this worker sees of its meter (Ingestor.Ingest, {batchSize} per transaction)";
-                    steps.Add(Time(name, count, batchSize, store, i =>
-                    {
-                        IngestOutcome outcome = ingestor.Ingest(BenchFleet.PeriodTopic(fleet.Meters[i]), fleet.Record(i, index), UtcText.PeriodStart(index + 1));
-                        if (outcome.Result != IngestResult.Stored)
-                        {
-                            throw new InvalidOperationException($"{outcome.Serial}: {outcome.Result} {outcome.Reason} {outcome.Detail}");
-                        }
-                    }));
+                    // Keys imported and standing data held, as in steady state.
+                    oneByOne.Ingest(statuses[i].Topic, statuses[i].Payload, nowUtc);
+                }
+
+                steps.Add(TimeBatched("one message at a time (before)", $"a period record through Ingestor.Ingest ({batchSize} per transaction), keys kept", count, batchSize, single, i =>
+                    oneByOne.Ingest(BenchFleet.PeriodTopic(fleet.Meters[i]), fleet.Record(i, period), nowUtc)));
+                steps.Add(TimeBatched("one message at a time (before)", $"a status through Ingestor.Ingest ({batchSize} per transaction)", count, batchSize, single, i =>
+                    oneByOne.Ingest(statuses[i].Topic, statuses[i].Payload, nowUtc)));
+
+                if (postgres != null)
+                {
+                    StoreSetup.Prepare(postgres, fleet, period - 1);
+                    using CollectorStore pg = CollectorStore.Open(postgres);
+                    steps.AddRange(Writer("writer, PostgreSQL", pg, new Ingestor(pg, topics), checkedRecords, checkedStatuses, batchSize));
                 }
             }
 
             return steps;
         }
 
-        private static Step Time(string name, int count, Action<int> step)
+        // The writer stage: checked messages stored a batch at a time, each batch in one transaction.
+        private static IEnumerable<Step> Writer(string stage, CollectorStore store, Ingestor ingestor, CheckedMessage[] records, CheckedMessage[] statuses, int batchSize)
+        {
+            var outcomes = new List<IngestOutcome>();
+            var watch = Stopwatch.StartNew();
+            for (int from = 0; from < records.Length; from += batchSize)
+            {
+                var batch = new ArraySegment<CheckedMessage>(records, from, Math.Min(batchSize, records.Length - from));
+                store.InTransaction(() => ingestor.Store(batch, outcomes));
+                foreach (IngestOutcome outcome in outcomes)
+                {
+                    if (outcome.Result != IngestResult.Stored)
+                    {
+                        throw new InvalidOperationException($"breakdown: {outcome.Serial}'s record was not stored: {outcome.Result} {outcome.Reason} {outcome.Detail}");
+                    }
+                }
+            }
+
+            yield return new Step(stage, $"a period record: neighbours read, chain checked, inserted ({batchSize} per transaction, commit included)", watch.Elapsed.TotalMicroseconds / records.Length);
+            watch.Restart();
+            for (int from = 0; from < statuses.Length; from += batchSize)
+            {
+                var batch = new ArraySegment<CheckedMessage>(statuses, from, Math.Min(batchSize, statuses.Length - from));
+                store.InTransaction(() => ingestor.Store(batch, outcomes));
+            }
+
+            yield return new Step(stage, $"a status: upserted ({batchSize} per transaction, commit included)", watch.Elapsed.TotalMicroseconds / statuses.Length);
+        }
+
+        private static Step Time(string stage, string name, int count, Action<int> step)
         {
             var watch = Stopwatch.StartNew();
             for (int i = 0; i < count; i++)
@@ -150,10 +156,11 @@ namespace AssetMeter.Bench.CollectorLoad
                 step(i);
             }
 
-            return new Step(name, watch.Elapsed.TotalMicroseconds / count);
+            return new Step(stage, name, watch.Elapsed.TotalMicroseconds / count);
         }
 
-        private static Step Time(string name, int count, int batchSize, CollectorStore store, Action<int> step)
+        // The step inside the store's transactions, batchSize records each, as the ingest worker runs it.
+        private static Step TimeBatched(string stage, string name, int count, int batchSize, CollectorStore store, Action<int> step)
         {
             var watch = Stopwatch.StartNew();
             for (int from = 0; from < count; from += batchSize)
@@ -168,7 +175,7 @@ namespace AssetMeter.Bench.CollectorLoad
                 });
             }
 
-            return new Step(name, watch.Elapsed.TotalMicroseconds / count);
+            return new Step(stage, name, watch.Elapsed.TotalMicroseconds / count);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -9,20 +10,29 @@ using AssetMeter.Collector.Verification;
 namespace AssetMeter.Bench.CollectorLoad
 {
     /// <summary>
-    /// The machine's own ECDSA P-256 verification rate, one thread: from <c>openssl speed</c> and from a .NET
-    /// <c>ECDsa.VerifyData</c> loop over a real meter record. Every record costs the collector one verification, so
-    /// this is the bound its throughput is read against.
+    /// The machine's own ECDSA P-256 verification rate: from <c>openssl speed</c> on every core (the bound the
+    /// collector's throughput is read against: every record costs it one verification) and on one, and from a .NET
+    /// <c>ECDsa.VerifyData</c> loop over a real meter record on one thread (what the collector's verifiers run).
     /// </summary>
     internal static class CryptoBound
     {
         /// <summary>
-        /// Verifications per second from <c>openssl speed -seconds 3 ecdsap256</c> (the verify/s column), with the
-        /// line it came from; null with the reason when openssl is missing or its output is not understood.
+        /// Verifications per second from <c>openssl speed -seconds 3 [-multi N] ecdsap256</c> (the verify/s column,
+        /// all N processes together), with the line it came from; null with the reason when openssl is missing or its
+        /// output is not understood.
         /// </summary>
-        public static (double? PerSecond, string Detail) OpenSsl()
+        public static (double? PerSecond, string Detail) OpenSsl(int processes)
         {
             var start = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in new[] { "speed", "-seconds", "3", "ecdsap256" })
+            var arguments = new List<string> { "speed", "-seconds", "3" };
+            if (processes > 1)
+            {
+                arguments.Add("-multi");
+                arguments.Add(processes.ToString(CultureInfo.InvariantCulture));
+            }
+
+            arguments.Add("ecdsap256");
+            foreach (string argument in arguments)
             {
                 start.ArgumentList.Add(argument);
             }

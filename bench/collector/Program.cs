@@ -3,15 +3,20 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using AssetMeter.Collector;
+using AssetMeter.Collector.Engine;
+using AssetMeter.TestServers;
 
 namespace AssetMeter.Bench.CollectorLoad
 {
     /// <summary>
-    /// collector-bench [--meters N | --quick] [--connections K] [--batch B] [--postgres [connection string]]: a
-    /// fleet's half-hour boundary through mosquitto into the collector, one instance then two in one
-    /// shared-subscription group, beside the machine's own ECDSA P-256 verification rate.
+    /// collector-bench [--meters N[,N...] | --quick] [--supervision M[,M...]] [--connections K] [--batch B]
+    /// [--postgres ["connection string"] | --no-postgres]: a fleet's half-hour boundary through mosquitto into the
+    /// collector, on SQLite and PostgreSQL, one instance and two in one shared-subscription group (and one of the two
+    /// killed mid-boundary), beside the machine's ECDSA P-256 verification rate on every core and the broker's own
+    /// delivery rate to mosquitto_sub; where a record's time goes; what a supervision round costs against the fleet.
     /// </summary>
     public static class Program
     {
@@ -22,7 +27,7 @@ namespace AssetMeter.Bench.CollectorLoad
             Options? options = Options.Parse(args);
             if (options == null)
             {
-                Console.Error.WriteLine("usage: collector-bench [--meters N | --quick] [--connections K] [--batch B] [--postgres [\"Host=...;Username=...\"]]");
+                Console.Error.WriteLine("usage: collector-bench [--meters N[,N...] | --quick] [--supervision M[,M...]] [--connections K] [--batch B] [--postgres [\"Host=...;Username=...\"] | --no-postgres]");
                 return 2;
             }
 
@@ -33,80 +38,146 @@ namespace AssetMeter.Bench.CollectorLoad
                 return 1;
             }
 
-            int n = options.Meters;
-            Console.WriteLine($"Collector load: {n:N0} meters publish their half-hour record and status at the boundary, all at once");
-            Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+            var total = Stopwatch.StartNew();
+            var defaults = new CollectorOptions();
+            int cores = Environment.ProcessorCount;
+            Console.WriteLine($"Collector load: fleets of {string.Join(", ", options.Meters.Select(m => m.ToString("N0", C)))} meters publish their half-hour record and status at the boundary, all at once");
+            Console.WriteLine($"machine: {cores} logical CPUs, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
             Console.WriteLine($"load:    {LoadAverage()} (load average over 1, 5, 15 minutes: other work on this machine skews every figure below alike)");
-            Console.WriteLine($"broker:  {mosquitto} (one thread for every connection), on loopback; the fleet over {options.Connections} MQTT connections");
-
-            var setup = Stopwatch.StartNew();
-            using BenchFleet fleet = BenchFleet.Generate(n, DateTime.UtcNow);
-            Console.WriteLine(string.Format(C, "fleet:   {0:N0} P-256 keys, {1:N0} records signed with the meter's OcmfRecordBuilder ({2} bytes each), periods {3} to {4}: {5:F1} s, not measured",
-                n, BenchFleet.Depth * n, fleet.Record(0, fleet.Period).Length, fleet.FirstPeriod, fleet.Period, setup.Elapsed.TotalSeconds));
-            Console.WriteLine();
+            Console.WriteLine($"broker:  {mosquitto} (one thread for every connection), on loopback; the fleet over {options.Connections} connections, its packets encoded beforehand");
+            Console.WriteLine($"collector: {defaults.VerifyThreads} verification threads, batches of {options.BatchSize}, receive maximum {defaults.ReceiveMaximum} (messages in flight per instance)");
 
             string scratch = Path.Combine(Path.GetTempPath(), "collector-bench-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(scratch);
             using IDisposable scratchCleanup = ExitCleanup.Register(() => Directory.Delete(scratch, true));
             int stores = 0;
             string FreshSqlite() => "sqlite:" + Path.Combine(scratch, $"collector-{++stores}.db");
-            Postgres? postgres = null;
+            PostgresServer? postgres = null;
+            var results = new List<BoundaryResult>();
+            var brokerAlone = new Dictionary<int, TimeSpan>();
+            var clientAlone = new Dictionary<int, TimeSpan>();
+            var alone = new List<(int Meters, string Engine, TimeSpan Stored)>();
             try
             {
-                // The crypto bound, measured here and now.
-                (double? openssl, string opensslDetail) = CryptoBound.OpenSsl();
-                double dotnet = CryptoBound.DotNet(fleet.Registrations[0], fleet.Record(0, fleet.Period), TimeSpan.FromSeconds(3));
-                Console.WriteLine("ECDSA P-256 verification, one thread (every record costs the collector one):");
-                Console.WriteLine(openssl.HasValue
-                    ? string.Format(C, "  openssl speed -seconds 3 ecdsap256     {0,10:N0} verify/s   ({1})", openssl.Value, opensslDetail)
-                    : "  openssl speed -seconds 3 ecdsap256     n/a: " + opensslDetail);
-                Console.WriteLine(string.Format(C, "  .NET ECDsa.VerifyData loop             {0,10:N0} verify/s   (a real record, key imported once)", dotnet));
-                Console.WriteLine();
-
-                // Where a record's time goes inside the collector.
-                int profiled = Math.Min(n, 5000);
-                List<Step> steps = Breakdown.Run(fleet, profiled, FreshSqlite, options.BatchSize, UtcText.PeriodStart(fleet.Period + 1).AddSeconds(1));
-                Console.WriteLine($"Where the time goes: one thread, no broker, SQLite, {profiled:N0} records, store holding the fleet's previous period:");
-                foreach (Step step in steps)
-                {
-                    Console.WriteLine(string.Format(C, "  {0,-96}{1,8:F1} us/record", step.Name, step.MicrosecondsPerRecord));
-                }
-
-                double ingestOnly = 1e6 / steps[^1].MicrosecondsPerRecord;
-                Console.WriteLine(string.Format(C, "  => a supervision round over the fleet: {0:N0} ms, repeated every {1:N0} ms", Breakdown.SupervisorRound.TotalMilliseconds,
-                    new AssetMeter.Collector.Engine.CollectorOptions().SupervisionInterval.TotalMilliseconds));
-                double mqttOnly = await Boundary.MqttOnlyAsync(fleet, options.Connections);
-                Console.WriteLine(string.Format(C, "  => ingest alone: {0:N0} records/s on one thread", ingestOnly));
-                Console.WriteLine(string.Format(C, "  => MQTT alone (fleet -> mosquitto -> one MQTTnet subscriber, no ingest): {0:N0} records/s", mqttOnly));
-                Console.WriteLine();
-
-                var results = new List<BoundaryResult>();
-                foreach (int instances in new[] { 1, 2 })
-                {
-                    results.Add(await Boundary.RunAsync(fleet, "SQLite", FreshSqlite(), instances, options.Connections, options.BatchSize));
-                }
-
                 if (options.Postgres)
                 {
-                    postgres = Postgres.Open(options.PostgresConnection, out string why);
-                    if (postgres == null)
+                    try
                     {
-                        Console.WriteLine("PostgreSQL skipped: " + why);
-                        Console.WriteLine();
+                        postgres = options.PostgresConnection != null ? PostgresServer.Attach(options.PostgresConnection) : PostgresServer.Start(durable: true);
+                        Console.WriteLine("postgres: " + postgres.Description);
                     }
-                    else
+                    catch (TestServerException e)
                     {
-                        Console.WriteLine("PostgreSQL: " + postgres.Description);
-                        Console.WriteLine();
-                        foreach (int instances in new[] { 1, 2 })
-                        {
-                            results.Add(await Boundary.RunAsync(fleet, "PostgreSQL", postgres.NewDatabase(), instances, options.Connections, options.BatchSize));
-                        }
+                        Console.WriteLine("postgres: skipped: " + e.Message.Split('\n')[0]);
                     }
                 }
 
-                Print(results, openssl, dotnet);
-                Console.WriteLine($"load at the end: {LoadAverage()}");
+                string? NewPostgres() => postgres == null ? null : "postgres:" + postgres.CreateDatabase("collector_bench_" + Guid.NewGuid().ToString("N").Substring(0, 12));
+
+                Console.WriteLine();
+                (double? opensslAll, string opensslAllDetail) = CryptoBound.OpenSsl(cores);
+                (double? opensslOne, _) = CryptoBound.OpenSsl(1);
+                double? dotnet = null;
+                bool first = true;
+                foreach (int n in options.Meters)
+                {
+                    var setup = Stopwatch.StartNew();
+                    using BenchFleet fleet = BenchFleet.Generate(n, DateTime.UtcNow);
+                    Console.WriteLine(string.Format(C, "fleet:   {0:N0} P-256 keys, {1:N0} records signed with the meter's OcmfRecordBuilder ({2} bytes each), periods {3} to {4}: {5:F1} s, not measured",
+                        n, BenchFleet.Depth * n, fleet.Record(0, fleet.Period).Length, fleet.FirstPeriod, fleet.Period, setup.Elapsed.TotalSeconds));
+                    if (first)
+                    {
+                        first = false;
+                        dotnet = CryptoBound.DotNet(fleet.Registrations[0], fleet.Record(0, fleet.Period), TimeSpan.FromSeconds(3));
+                        Console.WriteLine("ECDSA P-256 verification (every record costs the collector one):");
+                        Console.WriteLine(opensslAll.HasValue
+                            ? string.Format(C, "  openssl speed -multi {0} ecdsap256, every core  {1,10:N0} verify/s   <- the bound   ({2})", cores, opensslAll.Value, opensslAllDetail)
+                            : "  openssl speed, every core: n/a: " + opensslAllDetail);
+                        Console.WriteLine(opensslOne.HasValue ? string.Format(C, "  openssl speed ecdsap256, one thread       {0,10:N0} verify/s", opensslOne.Value) : "  openssl speed, one thread: n/a");
+                        Console.WriteLine(string.Format(C, "  .NET ECDsa.VerifyData loop, one thread   {0,10:N0} verify/s   (a real record, key imported once)", dotnet.Value));
+                        Console.WriteLine();
+
+                        KeyMemory.Measure(fleet, 20_000);
+                        int profiled = Math.Min(n, 5000);
+                        List<Step> steps = Breakdown.Run(fleet, profiled, FreshSqlite(), NewPostgres(), options.BatchSize, defaults.VerifyThreads, UtcText.PeriodStart(fleet.Period + 1).AddSeconds(1));
+                        Console.WriteLine($"Where the time goes: no broker, {profiled:N0} records of a boundary, store holding the fleet's previous period:");
+                        string? stage = null;
+                        foreach (Step step in steps)
+                        {
+                            if (step.Stage != stage)
+                            {
+                                stage = step.Stage;
+                                Console.WriteLine("  " + stage + ":");
+                            }
+
+                            Console.WriteLine(string.Format(C, "    {0,-118}{1,8:F1} us/record", step.Name, step.MicrosecondsPerRecord));
+                        }
+
+                        Console.WriteLine();
+                    }
+
+                    brokerAlone[n] = await Boundary.BrokerAloneAsync(fleet, options.Connections, defaults.ReceiveMaximum);
+                    clientAlone[n] = await Boundary.ClientAloneAsync(fleet, options.Connections, defaults.ReceiveMaximum);
+                    Console.WriteLine(string.Format(C, "  {0,7:N0} meters: the boundary ({1:N0} messages) through mosquitto to mosquitto_sub in {2:F2} s ({3:N0} records/s); to the collector's MQTTnet client alone in {4:F2} s ({5:N0} records/s)",
+                        n, 2 * n, brokerAlone[n].TotalSeconds, n / brokerAlone[n].TotalSeconds, clientAlone[n].TotalSeconds, n / clientAlone[n].TotalSeconds));
+                    foreach ((string engine, string? location) in new[] { ("SQLite", FreshSqlite()), ("PostgreSQL", NewPostgres()) })
+                    {
+                        if (location != null)
+                        {
+                            TimeSpan took = PipelineAlone.Run(fleet, location, options.BatchSize, defaults.VerifyThreads, defaults.ReceiveMaximum);
+                            alone.Add((n, engine, took));
+                            Console.WriteLine(string.Format(C, "  {0,7:N0} meters, {1}, the collector's pipeline alone (no broker, messages from memory): stored in {2:F2} s, {3:N0} records/s, x{4} of the ECDSA bound",
+                                n, engine, took.TotalSeconds, n / took.TotalSeconds, opensslAll.HasValue ? (n / took.TotalSeconds / opensslAll.Value).ToString("F2", C) : "n/a"));
+                        }
+                    }
+
+                    results.Add(await Boundary.RunAsync(fleet, "SQLite", FreshSqlite(), 1, options.Connections, options.BatchSize, kill: false));
+                    Console.WriteLine("  " + Line(results[^1], opensslAll, brokerAlone));
+                    if (postgres != null)
+                    {
+                        foreach ((int instances, bool kill) in new[] { (1, false), (2, false), (2, true) })
+                        {
+                            results.Add(await Boundary.RunAsync(fleet, "PostgreSQL", NewPostgres()!, instances, options.Connections, options.BatchSize, kill));
+                            Console.WriteLine("  " + Line(results[^1], opensslAll, brokerAlone));
+                        }
+                    }
+
+                    Console.WriteLine();
+                }
+
+                Print(results, opensslAll, brokerAlone, clientAlone);
+                if (alone.Count > 0)
+                {
+                    Console.WriteLine("The collector alone: the same boundary's records and statuses handed to its ingest pipeline from memory (no broker, no fleet on the processors):");
+                    foreach ((int meters, string engine, TimeSpan took) in alone)
+                    {
+                        Console.WriteLine(string.Format(C, "  {0,8:N0} meters  {1,-11} stored in {2,6:F2} s  {3,8:N0} records/s  x{4} of the ECDSA bound  (end to end through mosquitto: x{5} of this)",
+                            meters, engine, took.TotalSeconds, meters / took.TotalSeconds, opensslAll.HasValue ? (meters / took.TotalSeconds / opensslAll.Value).ToString("F2", C) : "n/a",
+                            results.Find(r => r.Meters == meters && r.Engine == engine && r.Instances == 1) is BoundaryResult r ? (took.TotalSeconds / r.Stored.TotalSeconds).ToString("F2", C) : "n/a"));
+                    }
+
+                    Console.WriteLine();
+                }
+
+                Console.WriteLine("Supervision: a round against the registered fleet (every meter online, its last period stored and acknowledged; SQLite):");
+                const string Row = "  {0,10}{1,16}{2,14}{3,24}{4,22}{5,20}";
+                Console.WriteLine(string.Format(C, Row, "meters", "start pass", "quiet round", "round, 1,000 with news", "scan of every meter", "state per meter"));
+                var costs = new List<SupervisionCost>();
+                foreach (int m in options.Supervision)
+                {
+                    SupervisionCost cost = SupervisionCurve.Measure(m, FreshSqlite(), DateTime.UtcNow);
+                    costs.Add(cost);
+                    Console.WriteLine(string.Format(C, Row, m.ToString("N0", C), Seconds(cost.StartPass), Micro(cost.QuietRound), Seconds(cost.NewsRound), Seconds(cost.FullScan),
+                        string.Format(C, "{0:N0} + {1:N0} B", cost.SupervisorBytesPerMeter, cost.RegistryBytesPerMeter)));
+                }
+
+                Console.WriteLine("  start pass: the first round after a start looks at every meter once; quiet round: nothing new, nothing due;");
+                Console.WriteLine("  round, 1,000 with news: after 1,000 meters sent a status; scan of every meter: what each round was before (its reads now batched);");
+                Console.WriteLine("  state per meter: managed memory the supervisor keeps, + the verifiers' standing-data cache (a meter's key when kept: below).");
+                Console.WriteLine();
+
+                Memory(results, costs, defaults);
+                Console.WriteLine($"load at the end: {LoadAverage()}; the benchmark took {total.Elapsed.TotalMinutes:F1} min");
                 if (!results.TrueForAll(r => r.Complete))
                 {
                     Console.WriteLine("INCOMPLETE: a boundary did not end with every record stored exactly once and none quarantined");
@@ -119,34 +190,58 @@ namespace AssetMeter.Bench.CollectorLoad
             {
                 postgres?.Dispose();
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(scratch, true);
+                try
+                {
+                    Directory.Delete(scratch, true);
+                }
+                catch (IOException)
+                {
+                }
             }
         }
 
-        private static void Print(List<BoundaryResult> results, double? openssl, double dotnet)
+        private static string Line(BoundaryResult r, double? bound, Dictionary<int, TimeSpan> broker)
+            => string.Format(C, "{0,7:N0} meters, {1}, {2} instance{3}{4}: stored in {5:F2} s, {6:N0} records/s, x{7} of the ECDSA bound, x{8:F2} of the broker{9}",
+                r.Meters, r.Engine, r.Instances, r.Instances > 1 ? "s" : string.Empty, r.Killed ? " (one killed mid-boundary)" : string.Empty, r.Stored.TotalSeconds, r.RecordsPerSecond,
+                bound.HasValue ? (r.RecordsPerSecond / bound.Value).ToString("F2", C) : "n/a", broker[r.Meters].TotalSeconds / r.Stored.TotalSeconds, r.Complete ? string.Empty : "  INCOMPLETE");
+
+        private static void Print(List<BoundaryResult> results, double? bound, Dictionary<int, TimeSpan> broker, Dictionary<int, TimeSpan> client)
         {
             Console.WriteLine("End to end, supervision on (acknowledgements and backfill; clock checks off): from the first publish to the last record stored");
-            const string Row = "  {0,-11}{1,10}{2,15}{3,11}{4,11}{5,11}{6,11}{7,15}{8,10}{9,17}{10,11}";
-            Console.WriteLine(string.Format(C, Row, "store", "instances", "stored", "published", "stored in", "records/s", "x openssl", "x .NET verify", "acked in", "acks (meters)", "CPU b/c"));
+            const string Row = "  {0,8}{1,12}{2,11}{3,17}{4,11}{5,11}{6,11}{7,9}{8,9}{9,11}{10,15}{11,13}{12,11}";
+            Console.WriteLine(string.Format(C, Row, "meters", "store", "instances", "stored", "published", "stored in", "records/s", "x ECDSA", "x broker", "x client", "acked in", "peak pending", "CPU b/c"));
             foreach (BoundaryResult r in results)
             {
                 Console.WriteLine(string.Format(
                     C,
                     Row,
+                    r.Meters.ToString("N0", C),
                     r.Engine,
-                    r.Instances,
+                    r.Instances + (r.Killed ? ", 1 killed" : string.Empty),
                     string.Format(C, "{0:N0}/{1:N0}", r.InStore, r.Meters),
                     string.Format(C, "{0:F2} s", r.Published.TotalSeconds),
                     string.Format(C, "{0:F2} s", r.Stored.TotalSeconds),
                     r.RecordsPerSecond.ToString("N0", C),
-                    openssl.HasValue ? (r.RecordsPerSecond / openssl.Value).ToString("F2", C) : "n/a",
-                    (r.RecordsPerSecond / dotnet).ToString("F2", C),
+                    bound.HasValue ? (r.RecordsPerSecond / bound.Value).ToString("F2", C) : "n/a",
+                    (broker[r.Meters].TotalSeconds / r.Stored.TotalSeconds).ToString("F2", C),
+                    (client[r.Meters].TotalSeconds / r.Stored.TotalSeconds).ToString("F2", C),
                     r.Acknowledged.HasValue ? string.Format(C, "{0:F2} s", r.Acknowledged.Value.TotalSeconds) : "not all",
-                    string.Format(C, "{0:N0} ({1:N0})", r.Acknowledgements, r.MetersAcknowledged),
+                    r.PeakPending.ToString("N0", C),
                     string.Format(C, "{0:F1}/{1:F1} s", r.BrokerProcessor.TotalSeconds, r.ProcessProcessor.TotalSeconds)));
-                if (r.CountedStored != r.Meters || r.Quarantined != 0)
+                if (!r.Complete)
                 {
-                    Console.WriteLine(string.Format(C, "      the instances counted {0:N0} records stored and {1:N0} quarantined, for {2:N0} meters", r.CountedStored, r.Quarantined, r.Meters));
+                    Console.WriteLine(string.Format(C, "      INCOMPLETE: the instances counted {0:N0} records stored, the store holds {1:N0} new periods and {2:N0} quarantined, for {3:N0} meters", r.CountedStored, r.InStore, r.Quarantined, r.Meters));
+                }
+
+                if (r.Instances > 1)
+                {
+                    Console.WriteLine(string.Format(C, "      stored by each instance: {0}", string.Join(" + ", r.StoredBy.Select(s => s.ToString("N0", C)))));
+                }
+
+                if (r.Killed)
+                {
+                    Console.WriteLine(string.Format(C, "      failover: the killed instance had stored {0:N0}; the fleet sent {1:N0} unacknowledged records again; the survivor found {2:N0} of them stored already (not stored twice)",
+                        r.Failover.KilledStored, r.Failover.Resent, r.Failover.Duplicates));
                 }
 
                 foreach (string note in r.Notes)
@@ -155,14 +250,45 @@ namespace AssetMeter.Bench.CollectorLoad
                 }
             }
 
+            foreach (IGrouping<int, BoundaryResult> size in results.GroupBy(r => r.Meters))
+            {
+                BoundaryResult? one = size.FirstOrDefault(r => r.Engine == "PostgreSQL" && r.Instances == 1);
+                BoundaryResult? two = size.FirstOrDefault(r => r.Engine == "PostgreSQL" && r.Instances == 2 && !r.Killed);
+                if (one != null && two != null)
+                {
+                    Console.WriteLine(string.Format(C, "  scale-out, {0:N0} meters on PostgreSQL: two instances in one share group {1:F2} x one instance's rate", size.Key, two.RecordsPerSecond / one.RecordsPerSecond));
+                }
+            }
+
             Console.WriteLine();
             Console.WriteLine("  stored: new periods counted in the store afterwards (each also counted stored once by the instances, none quarantined, or a line says so);");
             Console.WriteLine("  published: until the broker had acknowledged every message; stored in: until the last record was stored; records/s: meters / (stored in);");
-            Console.WriteLine("  x openssl, x .NET verify: records/s as a fraction of one core's verification rate above;");
-            Console.WriteLine("  acked in: until every meter had received an acknowledgement; acks (meters): acknowledgements received (meters acknowledged);");
+            Console.WriteLine("  x ECDSA: records/s over openssl's verify/s on every core; x broker: the same boundary's time to mosquitto_sub over the collector's; x client: the same to the MQTTnet client alone;");
+            Console.WriteLine("  acked in: until every meter had received an acknowledgement; peak pending: most messages an instance held received and not yet stored;");
             Console.WriteLine("  CPU b/c: processor seconds of mosquitto / of this process (fleet connections and collectors) until the last record stored;");
-            Console.WriteLine("  two instances run in this process, each with its own MQTT connection, ingest worker, supervisor and store connections.");
+            Console.WriteLine("  two instances run in this process, each with its own MQTT connection, pipeline, supervisor and store connections.");
+            Console.WriteLine();
         }
+
+        private static void Memory(List<BoundaryResult> results, List<SupervisionCost> costs, CollectorOptions defaults)
+        {
+            Console.WriteLine("Memory of one instance:");
+            if (costs.Count > 0)
+            {
+                SupervisionCost largest = costs[^1];
+                Console.WriteLine(string.Format(C, "  per registered meter ({0:N0} registered): supervision {1:N0} B, standing data held by the verifiers {2:N0} B, and a kept key {3}",
+                    largest.Meters, largest.SupervisorBytesPerMeter, largest.RegistryBytesPerMeter, KeyMemory.Describe()));
+            }
+
+            long peak = results.Count == 0 ? 0 : results.Max(r => r.PeakPending);
+            Console.WriteLine(string.Format(C, "  under a burst: at most {0:N0} messages in flight (receive maximum), the rest waits at the broker; the most seen held at once here: {1:N0}",
+                defaults.ReceiveMaximum, peak));
+            Console.WriteLine();
+        }
+
+        private static string Seconds(TimeSpan t) => t.TotalSeconds >= 1 ? string.Format(C, "{0:F2} s", t.TotalSeconds) : string.Format(C, "{0:F1} ms", t.TotalMilliseconds);
+
+        private static string Micro(TimeSpan t) => string.Format(C, "{0:F1} us", t.TotalMicroseconds);
 
         private static string LoadAverage()
         {
@@ -179,13 +305,15 @@ namespace AssetMeter.Bench.CollectorLoad
 
         private sealed class Options
         {
-            public int Meters { get; private set; } = 5_000;
+            public List<int> Meters { get; private set; } = new() { 5_000, 50_000 };
+
+            public List<int> Supervision { get; private set; } = new() { 5_000, 50_000, 500_000 };
 
             public int Connections { get; private set; } = 4;
 
-            public int BatchSize { get; private set; } = new AssetMeter.Collector.Engine.CollectorOptions().BatchSize;
+            public int BatchSize { get; private set; } = new CollectorOptions().BatchSize;
 
-            public bool Postgres { get; private set; }
+            public bool Postgres { get; private set; } = true;
 
             public string? PostgresConnection { get; private set; }
 
@@ -197,10 +325,15 @@ namespace AssetMeter.Bench.CollectorLoad
                     switch (args[i])
                     {
                         case "--quick":
-                            o.Meters = 1000;
+                            o.Meters = new List<int> { 1000 };
+                            o.Supervision = new List<int> { 5_000, 50_000 };
                             break;
-                        case "--meters" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, C, out int meters) && meters > 0:
+                        case "--meters" when i + 1 < args.Length && Sizes(args[i + 1]) is List<int> meters:
                             o.Meters = meters;
+                            i++;
+                            break;
+                        case "--supervision" when i + 1 < args.Length && Sizes(args[i + 1]) is List<int> supervision:
+                            o.Supervision = supervision;
                             i++;
                             break;
                         case "--connections" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, C, out int connections) && connections > 0:
@@ -219,12 +352,32 @@ namespace AssetMeter.Bench.CollectorLoad
                             }
 
                             break;
+                        case "--no-postgres":
+                            o.Postgres = false;
+                            break;
                         default:
                             return null;
                     }
                 }
 
                 return o;
+            }
+
+            private static List<int>? Sizes(string text)
+            {
+                var sizes = new List<int>();
+                foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (!int.TryParse(part, NumberStyles.None, C, out int size) || size <= 0)
+                    {
+                        return null;
+                    }
+
+                    sizes.Add(size);
+                }
+
+                sizes.Sort();
+                return sizes.Count == 0 ? null : sizes;
             }
         }
     }

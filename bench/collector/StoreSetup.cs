@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading.Tasks;
 using AssetMeter.Collector;
 using AssetMeter.Collector.Engine;
 using AssetMeter.Collector.Registry;
@@ -13,7 +14,8 @@ namespace AssetMeter.Bench.CollectorLoad
         /// <summary>
         /// Registers every meter and stores each meter's periods from the fleet's first up to
         /// <paramref name="through"/>, each received when it ended, as a collector that has been running would have
-        /// them: new records then meet a registry of the fleet's size and neighbours to chain with.
+        /// them: new records then meet a registry of the fleet's size and neighbours to chain with. The records are
+        /// verified on every core and stored in batches by the collector's own ingest stages.
         /// </summary>
         public static void Prepare(string location, BenchFleet fleet, long through)
         {
@@ -26,20 +28,24 @@ namespace AssetMeter.Bench.CollectorLoad
                 }
             });
             var ingestor = new Ingestor(store, new MeterTopics());
+            var serials = new List<string>(fleet.Count);
+            foreach (BenchMeter meter in fleet.Meters)
+            {
+                serials.Add(meter.Serial);
+            }
+
+            ingestor.Registry.Resolve(serials);
             for (long index = fleet.FirstPeriod; index <= through; index++)
             {
                 DateTime received = UtcText.PeriodStart(index + 1);
+                var checkedMessages = new CheckedMessage[fleet.Count];
+                long period = index;
+                Parallel.For(0, fleet.Count, i => checkedMessages[i] = ingestor.Check(BenchFleet.PeriodTopic(fleet.Meters[i]), fleet.Record(i, period), received, false, ingestor.Registry));
+                var outcomes = new List<IngestOutcome>();
                 for (int from = 0; from < fleet.Count; from += 1000)
                 {
-                    int to = Math.Min(fleet.Count, from + 1000);
-                    var outcomes = new List<IngestOutcome>();
-                    store.InTransaction(() =>
-                    {
-                        for (int i = from; i < to; i++)
-                        {
-                            outcomes.Add(ingestor.Ingest(BenchFleet.PeriodTopic(fleet.Meters[i]), fleet.Record(i, index), received));
-                        }
-                    });
+                    var batch = new ArraySegment<CheckedMessage>(checkedMessages, from, Math.Min(1000, fleet.Count - from));
+                    store.InTransaction(() => ingestor.Store(batch, outcomes));
                     foreach (IngestOutcome outcome in outcomes)
                     {
                         if (outcome.Result != IngestResult.Stored)

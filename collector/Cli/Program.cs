@@ -66,9 +66,10 @@ namespace AssetMeter.Collector.Cli
             var noClock = new Option<bool>("--no-clock-reset") { Description = "Report clocks beyond the bound but do not reset them" };
             var clockBound = new Option<double>("--clock-bound") { Description = "Largest tolerated meter clock error, seconds", DefaultValueFactory = _ => 10 };
             var duration = new Option<double?>("--seconds") { Description = "Stop after this many seconds (default: until Ctrl+C)" };
+            var recordsOnly = new Option<bool>("--records-only") { Description = "Scale-out member: take only this instance's share of the records; the instance that supervises takes statuses, events and replies" };
             var command = new Command("run", "Collect: subscribe, verify, store, acknowledge, fetch what is missing, keep meters' clocks right")
             {
-                StoreOption, broker, key, instance, shareGroup, user, password, tls, ca, cert, certKey, noClock, clockBound, duration,
+                StoreOption, broker, key, instance, shareGroup, user, password, tls, ca, cert, certKey, noClock, clockBound, duration, recordsOnly,
             };
             command.SetAction(async (parse, cancel) =>
             {
@@ -88,6 +89,7 @@ namespace AssetMeter.Collector.Cli
                     ClientCertificateFile = parse.GetValue(cert)?.FullName,
                     ClientKeyFile = parse.GetValue(certKey)?.FullName,
                     Supervise = collectorKey != null,
+                    RecordsOnly = parse.GetValue(recordsOnly),
                     Supervision = new SupervisorSettings { ResetClocks = !parse.GetValue(noClock), ClockBound = TimeSpan.FromSeconds(parse.GetValue(clockBound)) },
                 };
                 string store = parse.GetValue(StoreOption)!;

@@ -306,7 +306,11 @@ namespace AssetMeter.Collector.Tests
                 // Each second where every asset reported (after the first read): the sum within 1 % of the true total.
                 List<PortfolioRow> complete = rows.Where(r => r.ResolutionSeconds == 1 && r.Reporting == 3).ToList();
                 Assert.IsTrue(complete.Count >= 12, $"{complete.Count} complete seconds");
-                foreach (PortfolioRow row in complete)
+                // Seconds next to the load step are left out: a tick late by a scheduler's hiccup puts a read on the
+                // other side of the step from the truth sampled for its second (seen once: the whole step, 19.8 kW
+                // against 10.1 kW), which says nothing of the sum's accuracy.
+                DateTime step = start.AddSeconds(10);
+                foreach (PortfolioRow row in complete.Where(r => Math.Abs((r.Utc - step).TotalSeconds) > 1.5))
                 {
                     if (truth.TryGetValue(row.Utc.Ticks / TimeSpan.TicksPerSecond, out double watts))
                     {

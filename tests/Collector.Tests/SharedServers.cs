@@ -14,7 +14,7 @@ namespace AssetMeter.Collector.Tests
     [TestClass]
     public sealed class SharedServers
     {
-        private static readonly Lazy<PostgresServer> Cluster = new(PostgresServer.Start, LazyThreadSafetyMode.ExecutionAndPublication);
+        private static readonly Lazy<PostgresServer> Cluster = new(() => PostgresServer.Start(), LazyThreadSafetyMode.ExecutionAndPublication);
 
         /// <summary>A new, empty PostgreSQL database, as a collector store location (<c>postgres:&lt;connection string&gt;</c>).</summary>
         public static string NewPostgresStore() => "postgres:" + Cluster.Value.CreateDatabase();

@@ -88,32 +88,38 @@ namespace AssetMeter.Collector.Tests
         private static List<string> Ingest(string location, Recording recording)
         {
             using CollectorStore store = CollectorStore.Open(location);
-            foreach (MeterRegistration meter in recording.Meters)
-            {
-                store.Register(meter);
-            }
-
-            // What a supervisor would have recorded: commands sent, a clock check.
-            Assert.AreEqual(1L, store.ClaimCounter("am-b-ecdsa", 1, "read", string.Empty, Received, "test"));
-            Assert.AreEqual(2L, store.ClaimCounter("am-b-ecdsa", 1, "clock", string.Empty, Received, "test"));
-            Assert.AreEqual(40L, store.ClaimCounter("AM-a-hmac", 40, "resend", "from=1;to=2", Received, "test"));
-            store.AddClockCheck(new ClockCheck { Serial = "am-b-ecdsa", Counter = 1, SentUtc = Received, ReplyUtc = Received.AddTicks(12_345_678), MeterUtc = Received.AddSeconds(-600), OffsetMilliseconds = -600_617, UncertaintyMilliseconds = 617, Verdict = "beyond" });
-
+            Prepare(store, recording);
             var ingestor = new Ingestor(store, new MeterTopics());
             var outcomes = new List<string>();
             store.InTransaction(() =>
             {
                 foreach ((string topic, byte[] payload, DateTime received, bool retained) in recording.Messages)
                 {
-                    IngestOutcome o = ingestor.Ingest(topic, payload, received, retained);
-                    outcomes.Add($"{o.Result} {o.Kind} {o.Serial} {o.Number} {o.Reason} | {topic}");
+                    outcomes.Add(Describe(ingestor.Ingest(topic, payload, received, retained), topic));
                 }
             });
             return outcomes;
         }
 
-        // Everything the store holds, through every reading method, as text.
-        private static List<string> Contents(CollectorStore store)
+        /// <summary>One outcome as a line, to compare.</summary>
+        internal static string Describe(IngestOutcome o, string topic) => $"{o.Result} {o.Kind} {o.Serial} {o.Number} {o.Reason} | {topic}";
+
+        /// <summary>The recording's meters registered, and what a supervisor would have recorded: commands sent, a clock check.</summary>
+        internal static void Prepare(CollectorStore store, Recording recording)
+        {
+            foreach (MeterRegistration meter in recording.Meters)
+            {
+                store.Register(meter);
+            }
+
+            Assert.AreEqual(1L, store.ClaimCounter("am-b-ecdsa", 1, "read", string.Empty, Received, "test"));
+            Assert.AreEqual(2L, store.ClaimCounter("am-b-ecdsa", 1, "clock", string.Empty, Received, "test"));
+            Assert.AreEqual(40L, store.ClaimCounter("AM-a-hmac", 40, "resend", "from=1;to=2", Received, "test"));
+            store.AddClockCheck(new ClockCheck { Serial = "am-b-ecdsa", Counter = 1, SentUtc = Received, ReplyUtc = Received.AddTicks(12_345_678), MeterUtc = Received.AddSeconds(-600), OffsetMilliseconds = -600_617, UncertaintyMilliseconds = 617, Verdict = "beyond" });
+        }
+
+        /// <summary>Everything the store holds, through every reading method, as text.</summary>
+        internal static List<string> Contents(CollectorStore store)
         {
             var lines = new List<string> { "meters " + Json(store.Meters()), "period count " + store.PeriodCount() };
             foreach (QuarantinedRecord q in store.QuarantinedRecords())
@@ -171,7 +177,7 @@ namespace AssetMeter.Collector.Tests
         }
 
         /// <summary>The messages: recorded once (ECDSA signatures differ each time), fed to both engines.</summary>
-        private sealed class Recording : IDisposable
+        internal sealed class Recording : IDisposable
         {
             private readonly List<TestMeter> _meters = new();
             private DateTime _clock = Received;

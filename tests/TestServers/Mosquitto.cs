@@ -6,24 +6,37 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace AssetMeter.TestServers
 {
     /// <summary>
     /// Debian's mosquitto broker on a free loopback port with its own configuration in a temporary directory
-    /// (persistence off), stopped on dispose. A broker that does not start fails the test: CI installs it
-    /// (tests/setup/install-test-dependencies.sh). Mosquitto speaks MQTT 5, shared subscriptions included.
+    /// (persistence off), stopped on dispose or when the process is interrupted (<see cref="ExitCleanup"/>). A broker
+    /// that does not start throws <see cref="TestServerException"/> with its log: CI installs it
+    /// (tests/setup/install-test-dependencies.sh). Mosquitto speaks MQTT 5, shared subscriptions included, and serves
+    /// every connection from one thread: its <see cref="ProcessorTime"/> beside the wall time says when the broker is
+    /// what limits.
     /// </summary>
     public sealed class Mosquitto : IDisposable
     {
         private readonly Process _process;
         private readonly StringBuilder _log = new();
+        private readonly string? _ownDirectory;
+        private readonly IDisposable _exitCleanup;
+        private bool _stopped;
 
-        /// <param name="directory">Where its configuration goes (the caller's temporary directory).</param>
-        /// <param name="tls">Extra configuration lines (a TLS listener, for example).</param>
-        public Mosquitto(string directory, IEnumerable<string>? tls = null)
+        /// <param name="directory">Where its configuration goes (the caller's temporary directory); null for one of its own, deleted on dispose.</param>
+        /// <param name="extra">Extra configuration lines (a TLS listener, queue limits).</param>
+        /// <param name="notices">Log notices (every connection) as well as errors and warnings.</param>
+        public Mosquitto(string? directory = null, IEnumerable<string>? extra = null, bool notices = true)
         {
+            if (directory == null)
+            {
+                directory = Path.Combine(Path.GetTempPath(), "assetmeter-mosquitto-" + Guid.NewGuid().ToString("N"));
+                Directory.CreateDirectory(directory);
+                _ownDirectory = directory;
+            }
+
             Port = TestProcess.FreePort();
             var lines = new List<string>
             {
@@ -33,34 +46,44 @@ namespace AssetMeter.TestServers
                 "log_dest stderr",
                 "log_type error",
                 "log_type warning",
-                "log_type notice",
             };
+            if (notices)
+            {
+                lines.Add("log_type notice");
+            }
+
             if (Environment.IsPrivilegedProcess)
             {
                 // Started as root, mosquitto would drop to its own user, which cannot read keys in our directory.
                 lines.Add("user root");
             }
 
-            lines.AddRange(tls ?? Array.Empty<string>());
+            lines.AddRange(extra ?? Array.Empty<string>());
             string config = Path.Combine(directory, "mosquitto.conf");
             File.WriteAllLines(config, lines);
             _process = TestProcess.Start(Executable("mosquitto"), new[] { "-c", config }, _log, _log);
+            _exitCleanup = ExitCleanup.Register(Stop);
             var deadline = DateTime.UtcNow.AddSeconds(15);
             while (!TestProcess.Listening(Port))
             {
                 if (_process.HasExited || DateTime.UtcNow > deadline)
                 {
-                    Assert.Fail($"mosquitto did not start (exit {(_process.HasExited ? _process.ExitCode : -1)}): {Log}");
+                    string why = $"mosquitto did not start (exit {(_process.HasExited ? _process.ExitCode : -1)}): {Log}";
+                    Dispose();
+                    throw new TestServerException(why);
                 }
 
                 Thread.Sleep(20);
             }
         }
 
+        /// <summary>The broker's address: loopback.</summary>
+        public string Host => "127.0.0.1";
+
         /// <summary>The broker's port on 127.0.0.1.</summary>
         public int Port { get; }
 
-        /// <summary>What the broker has logged (errors, warnings, notices).</summary>
+        /// <summary>What the broker has logged (errors, warnings and, unless turned off, notices).</summary>
         public string Log
         {
             get
@@ -72,10 +95,62 @@ namespace AssetMeter.TestServers
             }
         }
 
+        /// <summary>Processor time mosquitto has used so far (user and system).</summary>
+        public TimeSpan ProcessorTime
+        {
+            get
+            {
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+        }
+
         /// <summary>mosquitto and mosquitto_sub on PATH, or in /usr/sbin where Debian puts the broker.</summary>
         public static string Executable(string name) => TestProcess.Executable(name, name == "mosquitto" ? "mosquitto" : "mosquitto-clients");
 
-        public void Dispose() => TestProcess.Stop(_process);
+        /// <summary>mosquitto's version line (<c>mosquitto version 2.0.11</c>), or null when it is not installed.</summary>
+        public static string? Version()
+        {
+            string? path = TestProcess.Find("mosquitto");
+            if (path == null)
+            {
+                return null;
+            }
+
+            (_, string output) = TestProcess.Run(path, new[] { "-h" }, TimeSpan.FromSeconds(10));
+            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(l => l.StartsWith("mosquitto version", StringComparison.Ordinal));
+        }
+
+        public void Dispose()
+        {
+            Stop();
+            _exitCleanup?.Dispose();
+        }
+
+        private void Stop()
+        {
+            lock (_log)
+            {
+                if (_stopped)
+                {
+                    return;
+                }
+
+                _stopped = true;
+            }
+
+            TestProcess.Stop(_process);
+            if (_ownDirectory != null)
+            {
+                try
+                {
+                    Directory.Delete(_ownDirectory, true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
     }
 
     /// <summary>A plain <c>mosquitto_sub -v</c>: each message a line "topic payload".</summary>

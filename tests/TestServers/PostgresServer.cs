@@ -3,48 +3,61 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Npgsql;
 
 namespace AssetMeter.TestServers
 {
     /// <summary>
-    /// A private PostgreSQL cluster from Debian's <c>postgresql</c> package: <c>initdb</c> into a temporary directory,
-    /// <c>pg_ctl start</c> on a free loopback port with its socket in that directory, trust authentication, and no
-    /// fsync (a test database need not survive a power cut). Stopped and deleted on dispose. PostgreSQL refuses to
-    /// run as root, so a root test process runs the server as the <c>postgres</c> user the package creates.
-    /// A server that cannot start fails the test with its log: CI installs the package, nothing is skipped.
+    /// A PostgreSQL server for tests and benchmarks. Usually a private cluster from Debian's <c>postgresql</c>
+    /// package: <c>initdb</c> into a temporary directory, <c>pg_ctl start</c> on a free loopback port with its socket
+    /// in that directory, trust authentication; stopped and deleted on dispose or when the process is interrupted
+    /// (<see cref="ExitCleanup"/>). PostgreSQL refuses to run as root, so a root process runs the server as the
+    /// <c>postgres</c> user the package creates. A server that cannot start throws <see cref="TestServerException"/>
+    /// with its log: CI installs the package, nothing is skipped. Or a server someone else runs
+    /// (<see cref="Attach"/>), where the databases it created are dropped on dispose.
     /// </summary>
     /// <remarks>
-    /// The cluster collates text with ICU's en-GB rules, as a GB production server would, not byte by byte as SQLite
-    /// does: any ordering of text left to the engine shows up as a difference between the two.
+    /// A private cluster collates text with ICU's en-GB rules, as a GB production server would, not byte by byte as
+    /// SQLite does: any ordering of text left to the engine shows up as a difference between the two.
     /// </remarks>
     public sealed class PostgresServer : IDisposable
     {
         private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
-        private readonly string _bin;
+        private readonly string? _bin;
         private readonly bool _asPostgresUser;
+        private readonly string? _attached;
+        private readonly List<string> _created = new();
+        private IDisposable? _exitCleanup;
         private int _databases;
         private bool _stopped;
 
-        private PostgresServer(string directory, string bin, bool asPostgresUser)
+        private PostgresServer(string? directory, string? bin, bool asPostgresUser, string? attached)
         {
-            Directory = directory;
+            Directory = directory ?? string.Empty;
             _bin = bin;
             _asPostgresUser = asPostgresUser;
+            _attached = attached;
         }
 
-        /// <summary>The cluster's temporary directory (data, socket and log).</summary>
+        /// <summary>The private cluster's temporary directory (data, socket and log); empty for an attached server.</summary>
         public string Directory { get; }
 
-        /// <summary>The server's TCP port on 127.0.0.1.</summary>
+        /// <summary>The server's TCP port (on 127.0.0.1 for a private cluster).</summary>
         public int Port { get; private set; }
 
-        /// <summary>The server's log so far.</summary>
+        /// <summary>What it is, for a benchmark's header: version and settings, or where the attached server is.</summary>
+        public string Description { get; private set; } = string.Empty;
+
+        /// <summary>The private cluster's log so far.</summary>
         public string Log
         {
             get
             {
+                if (_attached != null)
+                {
+                    return "(a server this process did not start)";
+                }
+
                 string file = Path.Combine(Directory, "server.log");
                 try
                 {
@@ -86,22 +99,25 @@ namespace AssetMeter.TestServers
             return null;
         }
 
-        /// <summary>Creates and starts a cluster; fails the test, with initdb's output and the server's log, if it cannot.</summary>
-        public static PostgresServer Start()
+        /// <summary>
+        /// Creates and starts a private cluster. <paramref name="durable"/> false (tests): no fsync and no synchronous
+        /// commit, as a test database need not survive a power cut; true (benchmarks): the server's own defaults, so
+        /// that a commit costs what it costs a production server on this disk.
+        /// </summary>
+        public static PostgresServer Start(bool durable = false)
         {
-            string? bin = FindBinaries();
-            if (bin == null)
-            {
-                Assert.Fail("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): run tests/setup/install-test-dependencies.sh (Debian package postgresql)");
-            }
-
+            string bin = FindBinaries()
+                ?? throw new TestServerException("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): run tests/setup/install-test-dependencies.sh (Debian package postgresql)");
             bool asPostgresUser = Environment.IsPrivilegedProcess;
             string directory = Path.Combine(Path.GetTempPath(), "assetmeter-postgres-" + Guid.NewGuid().ToString("N"));
-            var server = new PostgresServer(directory, bin!, asPostgresUser);
+            var server = new PostgresServer(directory, bin, asPostgresUser, null);
+            server._exitCleanup = ExitCleanup.Register(server.Stop);
             try
             {
                 server.Initialise();
-                server.StartServer();
+                server.StartServer(durable);
+                string version = File.ReadAllText(Path.Combine(server.DataDirectory, "PG_VERSION")).Trim();
+                server.Description = $"private PostgreSQL {version} cluster on port {server.Port} ({(durable ? "server defaults: fsync and synchronous commit on" : "fsync off")})";
                 return server;
             }
             catch
@@ -111,9 +127,27 @@ namespace AssetMeter.TestServers
             }
         }
 
-        /// <summary>An Npgsql connection string to <paramref name="database"/> as the superuser.</summary>
+        /// <summary>A server someone else runs, reached with <paramref name="connectionString"/> (a role that may create databases).</summary>
+        public static PostgresServer Attach(string connectionString)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return new PostgresServer(null, null, false, connectionString)
+            {
+                Port = builder.Port,
+                Description = $"PostgreSQL at {builder.Host}:{builder.Port}",
+            };
+        }
+
+        /// <summary>An Npgsql connection string to <paramref name="database"/> as the superuser (or the attached role).</summary>
         public string ConnectionString(string database = "postgres")
-            => new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Timeout = 15, CommandTimeout = 60 }.ConnectionString;
+        {
+            if (_attached != null)
+            {
+                return new NpgsqlConnectionStringBuilder(_attached) { Database = database }.ConnectionString;
+            }
+
+            return new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Timeout = 15, CommandTimeout = 60 }.ConnectionString;
+        }
 
         /// <summary>
         /// Creates a fresh, empty database (one per test keeps tests independent); returns its Npgsql connection
@@ -127,12 +161,17 @@ namespace AssetMeter.TestServers
                 throw new ArgumentException($"database name '{name}': lower-case letters, digits and '_' only", nameof(name));
             }
 
-            using (var connection = new NpgsqlConnection(ConnectionString()))
+            using (var connection = new NpgsqlConnection(ConnectionString(_attached != null ? new NpgsqlConnectionStringBuilder(_attached).Database ?? "postgres" : "postgres")))
             {
                 connection.Open();
                 using NpgsqlCommand command = connection.CreateCommand();
                 command.CommandText = "CREATE DATABASE " + name;
                 command.ExecuteNonQuery();
+            }
+
+            lock (_created)
+            {
+                _created.Add(name);
             }
 
             return ConnectionString(name);
@@ -150,7 +189,7 @@ namespace AssetMeter.TestServers
                 System.IO.Directory.CreateDirectory(Directory);
             }
 
-            Run(Path.Combine(_bin, "initdb"), new[]
+            Run(Path.Combine(_bin!, "initdb"), new[]
             {
                 "-D", DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
                 "--locale-provider=icu", "--icu-locale=en-GB", "--no-sync", "--no-instructions",
@@ -159,23 +198,26 @@ namespace AssetMeter.TestServers
 
         private string DataDirectory => Path.Combine(Directory, "data");
 
-        private void StartServer()
+        private void StartServer(bool durable)
         {
             // The port is free when chosen but another program may take it first: try again with another.
             for (int attempt = 1; ; attempt++)
             {
                 Port = TestProcess.FreePort();
-                File.AppendAllLines(Path.Combine(DataDirectory, "postgresql.conf"), new[]
+                var settings = new List<string>
                 {
                     "listen_addresses = '127.0.0.1'",
                     "port = " + Port.ToString(CultureInfo.InvariantCulture),
                     $"unix_socket_directories = '{Directory}'",
-                    "fsync = off",
-                    "synchronous_commit = off",
-                    "full_page_writes = off",
                     "max_connections = 300",
-                });
-                (int exit, string output) = RunAs(Path.Combine(_bin, "pg_ctl"), new[] { "-D", DataDirectory, "-l", Path.Combine(Directory, "server.log"), "-w", "-t", "60", "start" });
+                };
+                if (!durable)
+                {
+                    settings.AddRange(new[] { "fsync = off", "synchronous_commit = off", "full_page_writes = off" });
+                }
+
+                File.AppendAllLines(Path.Combine(DataDirectory, "postgresql.conf"), settings);
+                (int exit, string output) = RunAs(Path.Combine(_bin!, "pg_ctl"), new[] { "-D", DataDirectory, "-l", Path.Combine(Directory, "server.log"), "-w", "-t", "60", "start" });
                 if (exit == 0)
                 {
                     return;
@@ -187,7 +229,7 @@ namespace AssetMeter.TestServers
                     continue;
                 }
 
-                Assert.Fail($"PostgreSQL did not start (pg_ctl exit {exit}): {output}\nserver log:\n{log}");
+                throw new TestServerException($"PostgreSQL did not start (pg_ctl exit {exit}): {output}\nserver log:\n{log}");
             }
         }
 
@@ -196,7 +238,7 @@ namespace AssetMeter.TestServers
             (int exit, string output) = RunAs(file, arguments);
             if (exit != 0)
             {
-                Assert.Fail($"PostgreSQL cluster: {what} failed (exit {exit}): {output}");
+                throw new TestServerException($"PostgreSQL cluster: {what} failed (exit {exit}): {output}");
             }
         }
 
@@ -213,19 +255,38 @@ namespace AssetMeter.TestServers
             return TestProcess.Run(TestProcess.Executable("runuser", "util-linux"), wrapped, CommandTimeout);
         }
 
-        /// <summary>Stops the server at once (no checkpoint: the data is thrown away) and deletes the cluster.</summary>
+        /// <summary>
+        /// A private cluster: stops the server at once (no checkpoint: the data is thrown away) and deletes it. An
+        /// attached server: drops the databases this instance created.
+        /// </summary>
         public void Dispose()
         {
-            if (_stopped)
+            Stop();
+            _exitCleanup?.Dispose();
+        }
+
+        private void Stop()
+        {
+            lock (_created)
             {
+                if (_stopped)
+                {
+                    return;
+                }
+
+                _stopped = true;
+            }
+
+            NpgsqlConnection.ClearAllPools();
+            if (_attached != null)
+            {
+                DropCreated();
                 return;
             }
 
-            _stopped = true;
-            NpgsqlConnection.ClearAllPools();
             if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
             {
-                RunAs(Path.Combine(_bin, "pg_ctl"), new[] { "-D", DataDirectory, "-m", "immediate", "-w", "stop" });
+                RunAs(Path.Combine(_bin!, "pg_ctl"), new[] { "-D", DataDirectory, "-m", "immediate", "-w", "stop" });
             }
 
             try
@@ -237,6 +298,25 @@ namespace AssetMeter.TestServers
             }
             catch (UnauthorizedAccessException)
             {
+            }
+        }
+
+        private void DropCreated()
+        {
+            foreach (string name in _created)
+            {
+                try
+                {
+                    using var connection = new NpgsqlConnection(ConnectionString(new NpgsqlConnectionStringBuilder(_attached!).Database ?? "postgres"));
+                    connection.Open();
+                    using NpgsqlCommand command = connection.CreateCommand();
+                    command.CommandText = $"DROP DATABASE IF EXISTS {name} WITH (FORCE)";
+                    command.ExecuteNonQuery();
+                }
+                catch (NpgsqlException)
+                {
+                    // Left behind; its name says what it was.
+                }
             }
         }
     }

@@ -6,18 +6,33 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace AssetMeter.TestServers
 {
-    /// <summary>Starting, watching and stopping the programs the tests run (servers, clients, our own executables).</summary>
+    /// <summary>
+    /// A server or program the tests and benchmarks need could not be found or started; the message says why (the
+    /// Debian package to install, the server's log). Any test framework reports it as the test's failure.
+    /// </summary>
+    public sealed class TestServerException : Exception
+    {
+        public TestServerException(string message)
+            : base(message)
+        {
+        }
+    }
+
+    /// <summary>Starting, watching and stopping the programs the tests and benchmarks run (servers, clients, our own executables).</summary>
     public static class TestProcess
     {
         /// <summary>
         /// A program on the PATH, or in the sbin directories where Debian puts daemons (mosquitto, chronyd) and an
-        /// ordinary user's PATH does not reach. Fails the test, naming the Debian package, when it is nowhere.
+        /// ordinary user's PATH does not reach. Throws <see cref="TestServerException"/>, naming the Debian package, when it is nowhere.
         /// </summary>
         public static string Executable(string name, string package)
+            => Find(name) ?? throw new TestServerException($"{name} is not installed: run tests/setup/install-test-dependencies.sh (Debian package {package})");
+
+        /// <summary>The program's path (PATH, then the sbin directories), or null when it is not installed.</summary>
+        public static string? Find(string name)
         {
             foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Append("/usr/sbin").Append("/usr/bin").Append("/sbin"))
             {
@@ -28,8 +43,7 @@ namespace AssetMeter.TestServers
                 }
             }
 
-            Assert.Fail($"{name} is not installed: run tests/setup/install-test-dependencies.sh (Debian package {package})");
-            return name;
+            return null;
         }
 
         /// <summary>Starts <paramref name="file"/>, collecting its output line by line into <paramref name="output"/> and <paramref name="error"/> (locked while written).</summary>

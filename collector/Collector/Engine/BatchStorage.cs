@@ -31,14 +31,19 @@ namespace AssetMeter.Collector.Engine
         /// <summary>Fills <paramref name="outcomes"/> with one outcome per message of <paramref name="batch"/>.</summary>
         public void Store(CollectorStore store, Ingestor ingestor, List<(string Topic, byte[] Payload, DateTime Received, bool Retained)> batch, List<IngestOutcome> outcomes)
         {
-            (string? failure, bool transient) = TryInTransaction(store, () =>
+            var checkedMessages = new List<CheckedMessage>(batch.Count);
+            foreach (var (topic, payload, received, retained) in batch)
             {
-                outcomes.Clear();
-                foreach (var (topic, payload, received, retained) in batch)
-                {
-                    outcomes.Add(ingestor.Ingest(topic, payload, received, retained));
-                }
-            });
+                checkedMessages.Add(ingestor.Check(topic, payload, received, retained, ingestor.Registry));
+            }
+
+            Store(store, ingestor, checkedMessages, outcomes);
+        }
+
+        /// <summary>The same for messages checked already (on the verification threads).</summary>
+        internal void Store(CollectorStore store, Ingestor ingestor, IReadOnlyList<CheckedMessage> batch, List<IngestOutcome> outcomes)
+        {
+            (string? failure, bool transient) = TryInTransaction(store, () => ingestor.Store(batch, outcomes));
             if (failure == null)
             {
                 return;
@@ -48,9 +53,9 @@ namespace AssetMeter.Collector.Engine
             if (transient)
             {
                 _log($"store: {failure}; {batch.Count} messages not stored, the meters will send them again");
-                foreach (var (topic, _, _, _) in batch)
+                foreach (CheckedMessage m in batch)
                 {
-                    outcomes.Add(NotStored(topic, failure));
+                    outcomes.Add(NotStored(m.Topic, failure));
                 }
 
                 return;
@@ -58,26 +63,30 @@ namespace AssetMeter.Collector.Engine
 
             _log($"store: {failure}; storing the {batch.Count} messages of the batch one by one");
             bool storeFailing = false;
-            foreach (var (topic, payload, received, retained) in batch)
+            var one = new List<IngestOutcome>(1);
+            var single = new CheckedMessage[1];
+            foreach (CheckedMessage m in batch)
             {
-                IngestOutcome outcome = default;
                 string? problem = "the store is failing";
                 if (!storeFailing)
                 {
-                    (problem, storeFailing) = TryInTransaction(store, () => outcome = ingestor.Ingest(topic, payload, received, retained));
+                    single[0] = m;
+                    (problem, storeFailing) = TryInTransaction(store, () => ingestor.Store(single, one));
                 }
 
                 if (problem != null)
                 {
-                    _log($"store: a message on {topic} was not stored: {problem}");
-                    outcome = NotStored(topic, problem);
+                    _log($"store: a message on {m.Topic} was not stored: {problem}");
+                    outcomes.Add(NotStored(m.Topic, problem));
                 }
-
-                outcomes.Add(outcome);
+                else
+                {
+                    outcomes.Add(one[0]);
+                }
             }
         }
 
-        private IngestOutcome NotStored(string topic, string problem)
+        internal IngestOutcome NotStored(string topic, string problem)
         {
             _topics.TryParse(topic, out string serial, out MessageKind kind);
             return new IngestOutcome(IngestResult.NotStored, kind, serial, 0, "store-failed", problem);

@@ -3,7 +3,6 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 using AssetMeter.Collector.Commands;
 using AssetMeter.Collector.Storage;
@@ -45,21 +44,56 @@ namespace AssetMeter.Collector.Engine
 
         public string? ClientKeyFile { get; init; }
 
+        /// <summary>
+        /// A scale-out member: take only this instance's share of the records (period records and snapshots), not the
+        /// statuses, events and replies every meter sends, which another instance of the group (the one that
+        /// supervises) takes and stores. Two instances that both took every status would each store all of them in
+        /// the shared store: the side messages of a boundary twice over, for nothing. Needs a share group.
+        /// </summary>
+        public bool RecordsOnly { get; init; }
+
         /// <summary>Send commands (acknowledgements, backfill, clock checks and resets); false for a read-only instance.</summary>
         public bool Supervise { get; init; } = true;
 
         public SupervisorSettings Supervision { get; init; } = new();
 
         /// <summary>
-        /// How often (real time) the supervisor looks at the meters: 2 s, as its decisions are timed in tens of seconds
-        /// (acknowledgements at most once a minute per meter, grace periods before a backfill) and each round reads
-        /// every meter's status and periods (the collector bench measured 321 ms a round for 5,000 meters). Zero when
-        /// the caller drives it (<see cref="CollectorService.SuperviseOnceAsync"/>).
+        /// How often (real time) the supervisor looks at the meters with news or whose time has come: 2 s, as its
+        /// decisions are timed in tens of seconds (acknowledgements at most once a minute per meter, grace periods
+        /// before a backfill). A round with nothing new costs next to nothing, whatever the fleet. Zero when the caller
+        /// drives it (<see cref="CollectorService.SuperviseOnceAsync"/>).
         /// </summary>
         public TimeSpan SupervisionInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+        /// <summary>
+        /// While more than a batch waits to be stored (a boundary's burst), supervision rounds wait, at most this
+        /// long: acknowledgements are not urgent (a meter waits 15 minutes for one) and the burst has the processors.
+        /// </summary>
+        public TimeSpan SupervisionYield { get; init; } = TimeSpan.FromSeconds(30);
+
         /// <summary>Largest number of messages stored in one transaction.</summary>
         public int BatchSize { get; init; } = 500;
+
+        /// <summary>
+        /// MQTT 5 receive maximum: messages (QoS 1) the broker may send before this instance has acknowledged them.
+        /// The collector acknowledges a message only once it is durably stored, so this bounds what one instance holds
+        /// in memory during a burst; the rest waits at the broker (give its queue a boundary's worth: mosquitto's
+        /// <c>max_queued_messages</c>).
+        /// </summary>
+        public ushort ReceiveMaximum { get; init; } = 4000;
+
+        /// <summary>Threads that verify signatures (the verification stage); the machine's processors by default.</summary>
+        public int VerifyThreads { get; init; } = Environment.ProcessorCount;
+
+        /// <summary>
+        /// MQTT 5 session expiry. Zero (the default): a clean session at every connection; what the broker had not
+        /// delivered, or this instance not acknowledged, is sent again by the meters. Above zero: the broker keeps the
+        /// session that long after a disconnection and delivers again what was not acknowledged when the instance
+        /// reconnects (after a restart, or after a store failure, when the collector reconnects for that purpose).
+        /// With a share group on mosquitto, a member's session that is kept while it is away still takes its turn
+        /// of the records, which then wait for it.
+        /// </summary>
+        public TimeSpan SessionExpiry { get; init; } = TimeSpan.Zero;
     }
 
     /// <summary>Running totals, for progress display and tests.</summary>
@@ -169,31 +203,35 @@ namespace AssetMeter.Collector.Engine
     }
 
     /// <summary>
-    /// The collector's shell: an MQTTnet client that subscribes to the meters' topics, a worker that verifies and
-    /// stores what arrives in batches (one transaction each), and a supervisor loop that publishes the commands
-    /// the <see cref="Supervisor"/> decides on. Delivery is guaranteed by the meters, which send every period until
-    /// it is acknowledged; the collector therefore connects with a clean session and acknowledges only what it has
-    /// stored.
+    /// The collector's shell: an MQTTnet client that subscribes to the meters' topics, the <see cref="IngestPipeline"/>
+    /// that verifies what arrives on every core and stores it in batches (one transaction each), and a supervisor loop
+    /// that publishes the commands the <see cref="Supervisor"/> decides on. A message is acknowledged to the broker
+    /// only once it is durably stored (or quarantined); delivery is guaranteed by the meters, which send every period
+    /// until it is acknowledged, so a clean session is the default.
     /// </summary>
     public sealed class CollectorService : IAsyncDisposable
     {
+        private static readonly TimeSpan FirstReconnectWait = TimeSpan.FromSeconds(1);
         private readonly CollectorOptions _options;
         private readonly string _storeLocation;
         private readonly CollectorKey? _key;
         private readonly TimeProvider _time;
         private readonly Action<string> _log;
         private readonly MeterTopics _topics;
-        private readonly BatchStorage _batches;
-        private readonly Channel<(string Topic, byte[] Payload, DateTime Received, bool Retained)> _inbox =
-            Channel.CreateBounded<(string, byte[], DateTime, bool)>(new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         private readonly CancellationTokenSource _stop = new();
         private readonly IMqttClient _client;
         private readonly List<Task> _tasks = new();
         private readonly SemaphoreSlim _superviseLock = new(1, 1);
+        private readonly List<IDisposable> _stores = new();
+        private IngestPipeline? _pipeline;
         private CollectorStore? _superviseStore;
         private Supervisor? _supervisor;
         private volatile bool _sharedSubscriptions;
-        private long _pending;
+        private int _connection;
+        private long _unacknowledged;
+        private TimeSpan _reconnectWait = FirstReconnectWait;
+        private long _lastRoundTick = Environment.TickCount64;
+        private bool _killed;
 
         /// <param name="storeLocation">The store (see <see cref="CollectorStore.Open"/>); the service opens its own connections.</param>
         /// <param name="key">The collector's command key; null for a read-only instance.</param>
@@ -205,11 +243,10 @@ namespace AssetMeter.Collector.Engine
             _time = time;
             _log = log;
             _topics = new MeterTopics(options.TopicPrefix);
-            _batches = new BatchStorage(_topics, log);
             _client = new MqttClientFactory().CreateMqttClient();
             _client.DisconnectedAsync += e =>
             {
-                // Records the broker held for this instance are lost with a clean session: the supervisor finds the gap.
+                // Records the broker held for this instance are lost with a clean session: the meters send them again.
                 if (!_stop.IsCancellationRequested && e.ClientWasConnected)
                 {
                     _log($"disconnected from {_options.BrokerHost}:{_options.BrokerPort}: {e.Reason}{(e.Exception != null ? " (" + e.Exception.GetType().Name + ": " + e.Exception.Message + ")" : string.Empty)}; reconnecting");
@@ -219,9 +256,15 @@ namespace AssetMeter.Collector.Engine
             };
             _client.ApplicationMessageReceivedAsync += async e =>
             {
+                // Acknowledged once stored (IngestPipeline), not when this handler returns.
+                e.AutoAcknowledge = false;
                 byte[] payload = e.ApplicationMessage.Payload.ToArray();
-                Interlocked.Increment(ref _pending);
-                await _inbox.Writer.WriteAsync((e.ApplicationMessage.Topic, payload, _time.GetUtcNow().UtcDateTime, e.ApplicationMessage.Retain), _stop.Token);
+                var delivery = new Delivery(e.ApplicationMessage.Topic, payload, _time.GetUtcNow().UtcDateTime, e.ApplicationMessage.Retain, new Acknowledgement(e, Volatile.Read(ref _connection)));
+                IngestPipeline? pipeline = _pipeline;
+                if (pipeline != null)
+                {
+                    await pipeline.PostAsync(delivery, _stop.Token);
+                }
             };
         }
 
@@ -242,23 +285,35 @@ namespace AssetMeter.Collector.Engine
         public string? ActiveShareGroup => _sharedSubscriptions ? _options.ShareGroup : null;
 
         /// <summary>Messages received and not yet stored.</summary>
-        public long Pending => Interlocked.Read(ref _pending);
+        public long Pending => _pipeline?.Pending ?? 0;
+
+        /// <summary>Messages that could not be stored and were therefore not acknowledged, since the last reconnection.</summary>
+        public long Unacknowledged => Interlocked.Read(ref _unacknowledged);
+
+        /// <summary>What this instance holds per meter, for the benchmark's memory figures.</summary>
+        public (int Registrations, int Keys, int Watched) Held => (_pipeline?.RegistrationsHeld ?? 0, _pipeline?.KeysKept ?? 0, _supervisor?.MetersWatched ?? 0);
 
         /// <summary>Starts connecting, ingesting and supervising; returns at once.</summary>
         public void Start()
         {
-            CollectorStore ingestStore = CollectorStore.Open(_storeLocation);
-            _tasks.Add(Task.Run(() => KeepConnectedAsync(_stop.Token)));
-            _tasks.Add(Task.Run(() => IngestAsync(ingestStore, _stop.Token)));
+            CollectorStore writerStore = CollectorStore.Open(_storeLocation);
+            CollectorStore registryStore = CollectorStore.Open(_storeLocation);
+            _stores.Add(writerStore);
+            _stores.Add(registryStore);
+            _pipeline = new IngestPipeline(writerStore, registryStore, _topics, _options.BatchSize, Math.Max((int)_options.ReceiveMaximum, _options.BatchSize), _options.VerifyThreads, Stored, _log);
+            _pipeline.Start();
             if (_options.Supervise && _key != null)
             {
                 _superviseStore = CollectorStore.Open(_storeLocation);
+                _stores.Add(_superviseStore);
                 _supervisor = new Supervisor(_superviseStore, _key, _topics, _options.Supervision, _options.Instance, _log);
                 if (_options.SupervisionInterval > TimeSpan.Zero)
                 {
                     _tasks.Add(Task.Run(() => SuperviseAsync(_stop.Token)));
                 }
             }
+
+            _tasks.Add(Task.Run(() => KeepConnectedAsync(_stop.Token)));
         }
 
         /// <summary>Waits until connected and subscribed, or the timeout passes.</summary>
@@ -277,8 +332,27 @@ namespace AssetMeter.Collector.Engine
 
         private async Task KeepConnectedAsync(CancellationToken stop)
         {
+            long lastReconnect = Environment.TickCount64;
             while (!stop.IsCancellationRequested)
             {
+                // Messages the store refused hold places in the broker's in-flight window and would never be sent
+                // again in this session: reconnect, so that the broker delivers them again (a kept session) or drops
+                // them (a clean one; the meters send them again), waiting longer each time the store keeps failing.
+                if (_client.IsConnected && Interlocked.Read(ref _unacknowledged) > 0 && Environment.TickCount64 - lastReconnect >= _reconnectWait.TotalMilliseconds)
+                {
+                    _log($"{Interlocked.Read(ref _unacknowledged)} messages not stored and not acknowledged: reconnecting so that they come again");
+                    lastReconnect = Environment.TickCount64;
+                    _reconnectWait = TimeSpan.FromTicks(Math.Min(_reconnectWait.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+                    try
+                    {
+                        await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), stop);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        _log($"disconnecting: {e.GetType().Name}: {e.Message}");
+                    }
+                }
+
                 if (!_client.IsConnected)
                 {
                     _subscribed = false;
@@ -309,7 +383,9 @@ namespace AssetMeter.Collector.Engine
                 .WithTcpServer(_options.BrokerHost, _options.BrokerPort)
                 .WithClientId(_options.Instance)
                 .WithProtocolVersion(MqttProtocolVersion.V500)
-                .WithCleanStart(true)
+                .WithCleanStart(_options.SessionExpiry <= TimeSpan.Zero)
+                .WithSessionExpiryInterval((uint)Math.Max(0, _options.SessionExpiry.TotalSeconds))
+                .WithReceiveMaximum(_options.ReceiveMaximum)
                 .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
             if (_options.Username != null)
             {
@@ -323,7 +399,11 @@ namespace AssetMeter.Collector.Engine
 
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
             attempt.CancelAfter(TimeSpan.FromSeconds(10));
-            MqttClientConnectResult connected = await _client.ConnectAsync(builder.Build(), attempt.Token);
+
+            // Acknowledgements of what arrived over an earlier connection would name packets of that connection.
+            Interlocked.Increment(ref _connection);
+            Interlocked.Exchange(ref _unacknowledged, 0);
+            MqttClientConnectResult connected = await _client.ConnectAsync(MqttSocket.WithLargeBuffers(builder.Build()), attempt.Token);
             bool share = _options.ShareGroup != null && connected.SharedSubscriptionAvailable;
             if (_options.ShareGroup != null && !share)
             {
@@ -335,14 +415,20 @@ namespace AssetMeter.Collector.Engine
 
             // Records are shared out among the group; the small side messages go to every instance (retained status
             // is not delivered to shared subscriptions, and every instance's supervisor reads replies).
+            // A records-only member without shared subscriptions would receive every record: it takes the side
+            // messages too, as a lone instance must.
             var subscribe = new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(f => f.WithTopic(Shared(_topics.AllMeters("period"))).WithAtLeastOnceQoS())
-                .WithTopicFilter(f => f.WithTopic(Shared(_topics.AllMeters("snapshot"))).WithAtLeastOnceQoS())
-                .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("status")).WithAtLeastOnceQoS())
-                .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("event")).WithAtLeastOnceQoS())
-                .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("reply")).WithAtLeastOnceQoS())
-                .Build();
-            await _client.SubscribeAsync(subscribe, attempt.Token);
+                .WithTopicFilter(f => f.WithTopic(Shared(_topics.AllMeters("snapshot"))).WithAtLeastOnceQoS());
+            if (!(_options.RecordsOnly && share))
+            {
+                subscribe
+                    .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("status")).WithAtLeastOnceQoS())
+                    .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("event")).WithAtLeastOnceQoS())
+                    .WithTopicFilter(f => f.WithTopic(_topics.AllMeters("reply")).WithAtLeastOnceQoS());
+            }
+
+            await _client.SubscribeAsync(subscribe.Build(), attempt.Token);
             _subscribed = true;
             _log($"connected to {_options.BrokerHost}:{_options.BrokerPort} as {_options.Instance}{(share ? ", sharing records in group " + _options.ShareGroup : string.Empty)}");
         }
@@ -367,40 +453,60 @@ namespace AssetMeter.Collector.Engine
             }
         }
 
-        private async Task IngestAsync(CollectorStore store, CancellationToken stop)
+        // A batch is durable: acknowledge what it stored or quarantined, count, report, and tell the supervisor.
+        private void Stored(IngestBatch batch)
         {
-            using (store)
+            for (int i = 0; i < batch.Deliveries.Count; i++)
             {
-                var ingestor = new Ingestor(store, _topics);
-                var batch = new List<(string Topic, byte[] Payload, DateTime Received, bool Retained)>();
-                var outcomes = new List<IngestOutcome>();
-                try
+                Delivery delivery = batch.Deliveries[i];
+                IngestOutcome outcome = batch.Outcomes[i];
+                if (delivery.Acknowledgement is Acknowledgement acknowledgement)
                 {
-                    while (await _inbox.Reader.WaitToReadAsync(stop))
+                    if (outcome.Result == IngestResult.NotStored)
                     {
-                        batch.Clear();
-                        while (batch.Count < _options.BatchSize && _inbox.Reader.TryRead(out var message))
+                        if (acknowledgement.Connection == Volatile.Read(ref _connection))
                         {
-                            batch.Add(message);
+                            Interlocked.Increment(ref _unacknowledged);
                         }
-
-                        _batches.Store(store, ingestor, batch, outcomes);
-                        for (int i = 0; i < outcomes.Count; i++)
-                        {
-                            IngestOutcome outcome = outcomes[i];
-                            Counters.Count(outcome, batch[i].Retained);
-                            Report(outcome);
-                            Ingested?.Invoke(outcome);
-                        }
-
-                        Interlocked.Add(ref _pending, -batch.Count);
+                    }
+                    else
+                    {
+                        _ = AcknowledgeAsync(acknowledgement);
                     }
                 }
-                catch (OperationCanceledException)
-                {
-                }
+
+                Counters.Count(outcome, delivery.Retained);
+                Report(outcome);
+                _supervisor?.Notice(outcome);
+                Ingested?.Invoke(outcome);
+            }
+
+            if (batch.Outcomes.TrueForAll(o => o.Result != IngestResult.NotStored))
+            {
+                _reconnectWait = FirstReconnectWait;
             }
         }
+
+        private async Task AcknowledgeAsync(Acknowledgement acknowledgement)
+        {
+            // Only on the connection it came over; after a reconnection the broker sends it again (or has dropped it).
+            if (acknowledgement.Connection != Volatile.Read(ref _connection) || !_client.IsConnected)
+            {
+                return;
+            }
+
+            try
+            {
+                await acknowledgement.Message.AcknowledgeAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The connection went: the broker delivers it again (a kept session) or the meter sends it again.
+            }
+        }
+
+        // What acknowledging a message needs: MQTTnet's event (it sends the PUBACK) and the connection it came over.
+        private sealed record Acknowledgement(MqttApplicationMessageReceivedEventArgs Message, int Connection);
 
         private void Report(IngestOutcome outcome)
         {
@@ -425,6 +531,13 @@ namespace AssetMeter.Collector.Engine
                 try
                 {
                     await Task.Delay(_options.SupervisionInterval, stop);
+
+                    // A burst being stored has the processors; its acknowledgements follow it.
+                    if (Pending > _options.BatchSize && Environment.TickCount64 - Interlocked.Read(ref _lastRoundTick) < _options.SupervisionYield.TotalMilliseconds)
+                    {
+                        continue;
+                    }
+
                     await SuperviseOnceAsync(stop);
                 }
                 catch (OperationCanceledException)
@@ -435,9 +548,9 @@ namespace AssetMeter.Collector.Engine
         }
 
         /// <summary>
-        /// One round of supervision: decide what the meters must be told, and publish it. The service does this by
-        /// itself every <see cref="CollectorOptions.SupervisionInterval"/>; with an interval of zero the caller (a
-        /// simulation that owns the clock) calls it instead.
+        /// One round of supervision: decide what the meters with news, or whose time has come, must be told, and
+        /// publish it. The service does this by itself every <see cref="CollectorOptions.SupervisionInterval"/>; with an
+        /// interval of zero the caller (a simulation that owns the clock) calls it instead.
         /// </summary>
         public async Task SuperviseOnceAsync(CancellationToken cancel)
         {
@@ -449,15 +562,21 @@ namespace AssetMeter.Collector.Engine
             await _superviseLock.WaitAsync(cancel);
             try
             {
-                // One transaction for the round: its commands' counters and rows are written with one hold of the
-                // store's write lock, rather than thousands of single statements that starve the ingest worker of it
-                // (the collector bench saw a 5,000-meter boundary stored in 90 s instead of 2 s).
-                List<OutgoingCommand> commands = null!;
-                _superviseStore!.InTransaction(() => commands = _supervisor.Decide(_time.GetUtcNow().UtcDateTime));
-                foreach (OutgoingCommand command in commands)
+                Interlocked.Exchange(ref _lastRoundTick, Environment.TickCount64);
+                DateTime now = _time.GetUtcNow().UtcDateTime;
+                bool more = true;
+                while (more)
                 {
-                    CommandPublishing?.Invoke(command);
-                    await PublishAsync(command.Topic, command.Message, cancel);
+                    // A transaction per part of the round: its commands' counters and rows are written with one hold of
+                    // the store's write lock, rather than one per statement, which starved the ingest writer of it, and
+                    // not one for a whole boundary's acknowledgements, which would keep the writer waiting as long.
+                    List<OutgoingCommand> commands = null!;
+                    _superviseStore!.InTransaction(() => commands = _supervisor.DecideDue(now, Supervisor.Chunk, out more));
+                    foreach (OutgoingCommand command in commands)
+                    {
+                        CommandPublishing?.Invoke(command);
+                        await PublishAsync(command.Topic, command.Message, cancel);
+                    }
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
@@ -526,14 +645,24 @@ namespace AssetMeter.Collector.Engine
 
         public async ValueTask DisposeAsync()
         {
+            if (_killed)
+            {
+                _stop.Dispose();
+                return;
+            }
+
             _stop.Cancel();
-            _inbox.Writer.TryComplete();
             try
             {
                 await Task.WhenAll(_tasks);
             }
             catch (OperationCanceledException)
             {
+            }
+
+            if (_pipeline != null)
+            {
+                await _pipeline.DisposeAsync();
             }
 
             if (_client.IsConnected)
@@ -549,8 +678,40 @@ namespace AssetMeter.Collector.Engine
             }
 
             _client.Dispose();
-            _superviseStore?.Dispose();
+            foreach (IDisposable store in _stores)
+            {
+                store.Dispose();
+            }
+
             _stop.Dispose();
+        }
+
+        /// <summary>
+        /// Dies as a process killed mid-boundary would: the connection dropped without a word to the broker, nothing
+        /// more stored, nothing more acknowledged (the benchmark's failover check).
+        /// </summary>
+        internal async Task KillAsync()
+        {
+            _killed = true;
+            _stop.Cancel();
+            _client.Dispose();
+            try
+            {
+                await Task.WhenAll(_tasks);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            if (_pipeline != null)
+            {
+                await _pipeline.DisposeAsync();
+            }
+
+            foreach (IDisposable store in _stores)
+            {
+                store.Dispose();
+            }
         }
     }
 }

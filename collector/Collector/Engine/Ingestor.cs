@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -41,6 +42,13 @@ namespace AssetMeter.Collector.Engine
     /// reason, never dropped. Status, events and command replies are stored as they come (they are not signed and
     /// are never used as settlement data).
     /// </summary>
+    /// <remarks>
+    /// Two stages, which the collector runs apart: <see cref="Check"/> needs only the message and the meter's
+    /// registration (the signature, the record's own content) and may run on any number of threads at once;
+    /// <see cref="Store"/> decides the rest against what is stored (duplicate, conflict, register chain) and writes a
+    /// whole batch with a few statements, in order, each message seeing those before it in the batch exactly as if
+    /// they had been stored one by one. <see cref="Ingest"/> is both for one message.
+    /// </remarks>
     public sealed class Ingestor
     {
         /// <summary>How far ahead of the collector's clock a period may end (a meter whose clock runs ahead).</summary>
@@ -58,147 +66,346 @@ namespace AssetMeter.Collector.Engine
             _registry = new RegistryCache(store);
         }
 
+        /// <summary>The ingestor's own view of the registry (what <see cref="Ingest"/> uses).</summary>
+        internal RegistryCache Registry => _registry;
+
+        /// <summary>Meters whose imported ECDSA key this ingestor keeps (memory grows with them).</summary>
+        public int KeysKept => _signatures.KeysKept;
+
         /// <summary>
         /// Ingests one message received at <paramref name="receivedUtc"/> (collector clock). <paramref name="retained"/>
         /// says the broker delivered it from its store rather than as it was published (its timing means nothing).
         /// </summary>
         public IngestOutcome Ingest(string topic, byte[] payload, DateTime receivedUtc, bool retained = false)
         {
+            CheckedMessage message = Check(topic, payload, receivedUtc, retained, _registry);
+            var outcomes = new List<IngestOutcome>(1);
+            Store(new[] { message }, outcomes);
+            return outcomes[0];
+        }
+
+        /// <summary>
+        /// The checks that need no store: the envelope, the registration, the signature, the payload and the record's
+        /// own content; status, event and reply messages parsed. Thread-safe; <paramref name="registry"/> gives the
+        /// meter's standing data.
+        /// </summary>
+        internal CheckedMessage Check(string topic, byte[] payload, DateTime receivedUtc, bool retained, RegistryCache registry)
+        {
             if (!_topics.TryParse(topic, out string serial, out MessageKind kind))
             {
-                return IngestOutcome.Ignore(MessageKind.Other, string.Empty);
+                return new CheckedMessage(topic, payload, receivedUtc, retained, MessageKind.Other, string.Empty) { Decided = IngestOutcome.Ignore(MessageKind.Other, string.Empty) };
             }
 
+            var message = new CheckedMessage(topic, payload, receivedUtc, retained, kind, serial);
             try
             {
                 switch (kind)
                 {
                     case MessageKind.Period:
                     case MessageKind.Snapshot:
-                        return Record(topic, serial, kind, payload, receivedUtc);
+                        CheckRecord(message, registry);
+                        break;
                     case MessageKind.Status:
-                        return Status(serial, payload, receivedUtc, retained);
+                        message.Status = ParseStatus(payload, retained);
+                        break;
                     case MessageKind.Event:
-                        return Event(serial, payload, receivedUtc);
+                        message.Event = ParseEvent(serial, payload, receivedUtc);
+                        break;
                     case MessageKind.Reply:
-                        return Reply(serial, payload, receivedUtc);
+                        message.Reply = ParseReply(payload);
+                        break;
                     default:
-                        return IngestOutcome.Ignore(kind, serial);
+                        message.Decided = IngestOutcome.Ignore(kind, serial);
+                        break;
                 }
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
             {
                 // Unsigned side messages that cannot be read are logged by the caller and otherwise ignored.
-                return new IngestOutcome(IngestResult.Ignored, kind, serial, 0, "unreadable", e.Message);
+                message.Decided = new IngestOutcome(IngestResult.Ignored, kind, serial, 0, "unreadable", e.Message);
             }
+
+            return message;
         }
 
-        private IngestOutcome Record(string topic, string serial, MessageKind kind, byte[] message, DateTime receivedUtc)
+        private void CheckRecord(CheckedMessage m, RegistryCache registry)
         {
+            byte[] message = m.Payload;
             OcmfEnvelope? envelope = OcmfEnvelope.TryParse(message, out string error);
             if (envelope == null)
             {
-                return Quarantine(topic, serial, kind, message, receivedUtc, QuarantineReason.Malformed, error, string.Empty, false, 0);
+                Fail(m, QuarantineReason.Malformed, error, string.Empty, false, 0);
+                return;
             }
 
-            MeterRegistration? meter = _registry.Get(serial);
+            MeterRegistration? meter = registry.Get(m.Serial);
             if (meter == null)
             {
-                return Quarantine(topic, serial, kind, message, receivedUtc, QuarantineReason.UnknownMeter, $"meter {serial} is not in the key registry", string.Empty, false, 0);
+                Fail(m, QuarantineReason.UnknownMeter, $"meter {m.Serial} is not in the key registry", string.Empty, false, 0);
+                return;
             }
 
             string? signatureProblem = _signatures.Verify(meter, envelope);
             if (signatureProblem != null)
             {
-                return Quarantine(topic, serial, kind, message, receivedUtc, QuarantineReason.BadSignature, signatureProblem, string.Empty, false, 0);
+                Fail(m, QuarantineReason.BadSignature, signatureProblem, string.Empty, false, 0);
+                return;
             }
 
             MeterRecord? record = MeterRecord.TryParse(envelope.Payload, out error);
             if (record == null)
             {
-                return Quarantine(topic, serial, kind, message, receivedUtc, QuarantineReason.MalformedPayload, error, string.Empty, true, 0);
+                Fail(m, QuarantineReason.MalformedPayload, error, string.Empty, true, 0);
+                return;
             }
 
-            string? identity = IdentityProblem(meter, record, kind);
+            string? identity = IdentityProblem(meter, record, m.Kind);
             if (identity != null)
             {
-                return Quarantine(topic, serial, kind, message, receivedUtc, QuarantineReason.IdentityMismatch, identity, record.Pagination, true, record.PaginationNumber);
+                Fail(m, QuarantineReason.IdentityMismatch, identity, record.Pagination, true, record.PaginationNumber);
+                return;
             }
 
-            string text = Encoding.ASCII.GetString(message);
-            if (kind == MessageKind.Snapshot)
+            if (m.Kind == MessageKind.Period)
             {
-                bool added = _store.AddSnapshot(new StoredSnapshot
+                string? content = ContentProblem(meter, record, m.ReceivedUtc, out string reason);
+                if (content != null)
                 {
-                    Serial = serial,
-                    Pagination = record.PaginationNumber,
-                    MeterUtc = record.StartUtc,
-                    TimeStatus = record.TimeStatus.ToString(),
-                    Import = record.ImportStartMilliwattHours,
-                    Export = record.ExportStartMilliwattHours,
-                    Flags = record.Flags,
-                    Record = text,
-                    ReceivedUtc = receivedUtc,
-                });
-                return new IngestOutcome(added ? IngestResult.Stored : IngestResult.Duplicate, kind, serial, record.PaginationNumber, string.Empty, string.Empty);
+                    Fail(m, reason, content, record.Pagination, true, record.PeriodIndex);
+                    return;
+                }
             }
 
-            return Period(topic, meter, record, message, text, receivedUtc);
+            m.Meter = meter;
+            m.Record = record;
+            m.Text = Encoding.ASCII.GetString(message);
         }
 
-        private IngestOutcome Period(string topic, MeterRegistration meter, MeterRecord record, byte[] message, string text, DateTime receivedUtc)
+        // The period's own content: its times, its registers, what its meter could deliver.
+        private static string? ContentProblem(MeterRegistration meter, MeterRecord record, DateTime receivedUtc, out string reason)
         {
-            string serial = meter.Serial;
             long index = record.PeriodIndex;
-            IngestOutcome Fail(string reason, string detail) =>
-                Quarantine(topic, serial, MessageKind.Period, message, receivedUtc, reason, detail, record.Pagination, true, index);
-
             DateTime start = UtcText.PeriodStart(index);
+            reason = QuarantineReason.WrongTime;
             if (record.StartUtc != start || record.EndUtc != start.AddMinutes(30))
             {
-                return Fail(QuarantineReason.WrongTime, $"period {index} must run {UtcText.Format(start)} to {UtcText.Format(start.AddMinutes(30))}, the record says {UtcText.Format(record.StartUtc)} to {UtcText.Format(record.EndUtc)}");
+                return $"period {index} must run {UtcText.Format(start)} to {UtcText.Format(start.AddMinutes(30))}, the record says {UtcText.Format(record.StartUtc)} to {UtcText.Format(record.EndUtc)}";
             }
 
             if (record.EndUtc > receivedUtc + FutureTolerance)
             {
-                return Fail(QuarantineReason.WrongTime, $"period ending {UtcText.Format(record.EndUtc)} arrived at {UtcText.Format(receivedUtc)}: more than {FutureTolerance.TotalMinutes} minutes in the future");
+                return $"period ending {UtcText.Format(record.EndUtc)} arrived at {UtcText.Format(receivedUtc)}: more than {FutureTolerance.TotalMinutes} minutes in the future";
             }
 
+            reason = QuarantineReason.NegativeConsumption;
             if (record.ImportMilliwattHours < 0 || record.ExportMilliwattHours < 0)
             {
-                return Fail(QuarantineReason.NegativeConsumption, $"import {Wh(record.ImportMilliwattHours)} Wh, export {Wh(record.ExportMilliwattHours)} Wh: a register went backwards");
+                return $"import {Wh(record.ImportMilliwattHours)} Wh, export {Wh(record.ExportMilliwattHours)} Wh: a register went backwards";
             }
 
             // W for half an hour is W/2 Wh, W × 500 mWh.
+            reason = QuarantineReason.Implausible;
             long limit = meter.MaximumDemandWatts * 500;
             if (record.ImportMilliwattHours > limit || record.ExportMilliwattHours > limit)
             {
-                return Fail(QuarantineReason.Implausible, $"import {Wh(record.ImportMilliwattHours)} Wh, export {Wh(record.ExportMilliwattHours)} Wh in half an hour: more than {meter.MaximumDemandWatts} W could deliver ({Wh(limit)} Wh)");
+                return $"import {Wh(record.ImportMilliwattHours)} Wh, export {Wh(record.ExportMilliwattHours)} Wh in half an hour: more than {meter.MaximumDemandWatts} W could deliver ({Wh(limit)} Wh)";
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Stores a batch of checked messages in order, filling <paramref name="outcomes"/> with one outcome per
+        /// message: the outcomes and the store's contents are those of ingesting the messages one by one. Run it in
+        /// a transaction (<see cref="CollectorStore.InTransaction"/>) to write the batch at once.
+        /// </summary>
+        internal void Store(IReadOnlyList<CheckedMessage> batch, List<IngestOutcome> outcomes)
+        {
+            outcomes.Clear();
+
+            // What is stored already around the batch's periods, and the statuses the batch's incomplete ones build on.
+            var keys = new List<(string Serial, long Index)>();
+            var previousNeeded = new HashSet<string>(StringComparer.Ordinal);
+            foreach (CheckedMessage m in batch)
+            {
+                if (m.Record != null && m.Kind == MessageKind.Period)
+                {
+                    keys.Add((m.Serial, m.Record.PeriodIndex));
+                }
+                else if (m.Status != null && m.Status.NeedsPrevious)
+                {
+                    previousNeeded.Add(m.Serial);
+                }
+            }
+
+            Dictionary<(string Serial, long Index), StoredNeighbour> stored = keys.Count == 0 ? new() : _store.PeriodsAround(keys);
+            Dictionary<string, StoredStatus> statuses = previousNeeded.Count == 0 ? new(StringComparer.Ordinal) : _store.Statuses(previousNeeded);
+
+            var periods = new List<(int Message, StoredPeriod Period)>();
+            var snapshots = new List<(int Message, StoredSnapshot Snapshot)>();
+            var snapshotKeys = new HashSet<(string, long)>();
+            var events = new List<(int Message, StoredEvent Event)>();
+            var eventKeys = new HashSet<(string, long)>();
+            var replies = new List<(int Message, (string Serial, long Counter, string Result, string Reason, DateTime ReplyUtc, DateTime? MeterUtc) Reply)>();
+            var replyKeys = new HashSet<(string, long)>();
+            var quarantines = new List<QuarantinedRecord>();
+            var latestStatus = new Dictionary<string, StoredStatus>(StringComparer.Ordinal);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                CheckedMessage m = batch[i];
+                IngestOutcome outcome;
+                if (m.Decided.HasValue)
+                {
+                    outcome = m.Decided.Value;
+                }
+                else if (m.Quarantine != null)
+                {
+                    quarantines.Add(m.Quarantine);
+                    outcome = m.QuarantineOutcome;
+                }
+                else if (m.Record != null && m.Kind == MessageKind.Snapshot)
+                {
+                    MeterRecord record = m.Record;
+                    bool first = snapshotKeys.Add((m.Serial, record.PaginationNumber));
+                    if (first)
+                    {
+                        snapshots.Add((i, new StoredSnapshot
+                        {
+                            Serial = m.Serial,
+                            Pagination = record.PaginationNumber,
+                            MeterUtc = record.StartUtc,
+                            TimeStatus = record.TimeStatus.ToString(),
+                            Import = record.ImportStartMilliwattHours,
+                            Export = record.ExportStartMilliwattHours,
+                            Flags = record.Flags,
+                            Record = m.Text!,
+                            ReceivedUtc = m.ReceivedUtc,
+                        }));
+                    }
+
+                    outcome = new IngestOutcome(first ? IngestResult.Stored : IngestResult.Duplicate, m.Kind, m.Serial, record.PaginationNumber, string.Empty, string.Empty);
+                }
+                else if (m.Record != null)
+                {
+                    outcome = Period(m, stored, quarantines, out StoredPeriod? added);
+                    if (added != null)
+                    {
+                        stored[(added.Serial, added.PeriodIndex)] = new StoredNeighbour(added.ImportStart, added.ImportEnd, added.ExportStart, added.ExportEnd, added.Record, added.ReceivedUtc);
+                        periods.Add((i, added));
+                    }
+                }
+                else if (m.Status != null)
+                {
+                    StatusReport report = m.Status;
+                    StoredStatus? previous = latestStatus.TryGetValue(m.Serial, out StoredStatus? inBatch) ? inBatch : statuses.GetValueOrDefault(m.Serial);
+                    latestStatus[m.Serial] = new StoredStatus
+                    {
+                        Serial = m.Serial,
+                        Online = report.Online,
+                        Clock = report.Clock ?? (report.Online ? "unknown" : previous?.Clock ?? "unknown"),
+                        MeterUtc = report.MeterUtc,
+                        FirstPeriod = report.FirstPeriod ?? previous?.FirstPeriod ?? -1,
+                        LastPeriod = report.LastPeriod ?? previous?.LastPeriod ?? -1,
+                        Acknowledged = report.Acknowledged ?? previous?.Acknowledged ?? -1,
+                        Json = report.Json,
+                        ReceivedUtc = m.ReceivedUtc,
+                    };
+                    outcome = new IngestOutcome(IngestResult.Stored, MessageKind.Status, m.Serial, 0, string.Empty, string.Empty);
+                }
+                else if (m.Event != null)
+                {
+                    bool first = eventKeys.Add((m.Serial, m.Event.Sequence));
+                    if (first)
+                    {
+                        events.Add((i, m.Event));
+                    }
+
+                    outcome = new IngestOutcome(first ? IngestResult.Stored : IngestResult.Duplicate, MessageKind.Event, m.Serial, m.Event.Sequence, string.Empty, string.Empty);
+                }
+                else
+                {
+                    ReplyReport reply = m.Reply!;
+
+                    // A refusal of a message the meter could not even parse carries counter 0: it matches no command.
+                    if (reply.Counter > 0 && replyKeys.Add((m.Serial, reply.Counter)))
+                    {
+                        replies.Add((i, (m.Serial, reply.Counter, reply.Result, reply.Reason, m.ReceivedUtc, reply.MeterUtc)));
+                    }
+
+                    outcome = new IngestOutcome(IngestResult.Duplicate, MessageKind.Reply, m.Serial, reply.Counter, reply.Result == "ok" ? string.Empty : reply.Reason, reply.Result);
+                }
+
+                outcomes.Add(outcome);
+            }
+
+            _store.Quarantine(quarantines);
+
+            // Another collector instance may have stored a period, snapshot or event between the look-up and the insert.
+            Duplicates(_store.AddPeriods(periods.ConvertAll(p => p.Period)), periods.ConvertAll(p => p.Message), outcomes);
+            Duplicates(_store.AddSnapshots(snapshots.ConvertAll(x => x.Snapshot)), snapshots.ConvertAll(x => x.Message), outcomes);
+            Duplicates(_store.AddEvents(events.ConvertAll(x => x.Event)), events.ConvertAll(x => x.Message), outcomes);
+
+            bool[] matched = _store.SetReplies(replies.ConvertAll(x => x.Reply));
+            for (int k = 0; k < replies.Count; k++)
+            {
+                if (matched[k])
+                {
+                    outcomes[replies[k].Message] = outcomes[replies[k].Message] with { Result = IngestResult.Stored };
+                }
+            }
+
+            // In serial order: two instances writing the same meters' statuses then take the rows' locks in one order
+            // (PostgreSQL), so they wait for each other rather than deadlock.
+            var statusRows = new List<StoredStatus>(latestStatus.Values);
+            statusRows.Sort((a, b) => string.CompareOrdinal(a.Serial, b.Serial));
+            _store.SetStatuses(statusRows);
+        }
+
+        // A period whose signature and content passed: against what is stored (or earlier in the batch).
+        // A row the store already held (another instance stored it between the look-up and the insert): a duplicate.
+        private static void Duplicates(bool[] added, List<int> messages, List<IngestOutcome> outcomes)
+        {
+            for (int k = 0; k < messages.Count; k++)
+            {
+                if (!added[k])
+                {
+                    outcomes[messages[k]] = outcomes[messages[k]] with { Result = IngestResult.Duplicate };
+                }
+            }
+        }
+
+        private static IngestOutcome Period(CheckedMessage m, Dictionary<(string Serial, long Index), StoredNeighbour> stored, List<QuarantinedRecord> quarantines, out StoredPeriod? added)
+        {
+            added = null;
+            MeterRecord record = m.Record!;
+            string serial = m.Serial;
+            long index = record.PeriodIndex;
+            IngestOutcome Fail(string reason, string detail)
+            {
+                quarantines.Add(Quarantined(m, reason, detail, record.Pagination, true));
+                return new IngestOutcome(IngestResult.Quarantined, MessageKind.Period, serial, index, reason, detail);
             }
 
             // A period sent again carries the same payload; an ECDSA signature differs each time it is made, so the
             // payloads (the signed content, both signatures good) are what must match.
-            StoredPeriod? existing = _store.Period(serial, index);
-            if (existing != null)
+            if (stored.TryGetValue((serial, index), out StoredNeighbour? existing))
             {
-                return PayloadOf(existing.Record) == PayloadOf(text)
+                return PayloadOf(existing.Record!) == PayloadOf(m.Text!)
                     ? new IngestOutcome(IngestResult.Duplicate, MessageKind.Period, serial, index, string.Empty, string.Empty)
                     : Fail(QuarantineReason.ConflictingDuplicate, $"period {index} is already stored with different content (received {UtcText.Format(existing.ReceivedUtc)}); the first is kept");
             }
 
-            StoredPeriod? previous = _store.Period(serial, index - 1);
-            if (previous != null && (previous.ImportEnd != record.ImportStartMilliwattHours || previous.ExportEnd != record.ExportStartMilliwattHours))
+            if (stored.TryGetValue((serial, index - 1), out StoredNeighbour? previous) && (previous.ImportEnd != record.ImportStartMilliwattHours || previous.ExportEnd != record.ExportStartMilliwattHours))
             {
                 return Fail(QuarantineReason.ChainBreak, $"starts at import {Wh(record.ImportStartMilliwattHours)} / export {Wh(record.ExportStartMilliwattHours)} Wh but period {index - 1} ended at {Wh(previous.ImportEnd)} / {Wh(previous.ExportEnd)} Wh");
             }
 
-            StoredPeriod? next = _store.Period(serial, index + 1);
-            if (next != null && (next.ImportStart != record.ImportEndMilliwattHours || next.ExportStart != record.ExportEndMilliwattHours))
+            if (stored.TryGetValue((serial, index + 1), out StoredNeighbour? next) && (next.ImportStart != record.ImportEndMilliwattHours || next.ExportStart != record.ExportEndMilliwattHours))
             {
                 return Fail(QuarantineReason.ChainBreak, $"ends at import {Wh(record.ImportEndMilliwattHours)} / export {Wh(record.ExportEndMilliwattHours)} Wh but period {index + 1} started at {Wh(next.ImportStart)} / {Wh(next.ExportStart)} Wh");
             }
 
-            bool added = _store.AddPeriod(new StoredPeriod
+            added = new StoredPeriod
             {
                 Serial = serial,
                 PeriodIndex = index,
@@ -211,12 +418,10 @@ namespace AssetMeter.Collector.Engine
                 ErrorFlags = record.ErrorFlags,
                 AmsidImport = record.AmsidImport,
                 AmsidExport = record.AmsidExport,
-                Record = text,
-                ReceivedUtc = receivedUtc,
-            });
-
-            // Another collector instance may have stored it between the look-up and the insert.
-            return new IngestOutcome(added ? IngestResult.Stored : IngestResult.Duplicate, MessageKind.Period, serial, index, string.Empty, string.Empty);
+                Record = m.Text!,
+                ReceivedUtc = m.ReceivedUtc,
+            };
+            return new IngestOutcome(IngestResult.Stored, MessageKind.Period, serial, index, string.Empty, string.Empty);
         }
 
         private static string? IdentityProblem(MeterRegistration meter, MeterRecord record, MessageKind kind)
@@ -239,53 +444,49 @@ namespace AssetMeter.Collector.Engine
             return null;
         }
 
-        private IngestOutcome Quarantine(string topic, string serial, MessageKind kind, byte[] message, DateTime receivedUtc, string reason, string detail, string pagination, bool signatureValid, long number)
+        private static void Fail(CheckedMessage m, string reason, string detail, string pagination, bool signatureValid, long number)
         {
-            _store.Quarantine(new QuarantinedRecord
-            {
-                MessageHash = Convert.ToHexStringLower(SHA256.HashData(message)),
-                Reason = reason,
-                Detail = detail,
-                Serial = serial,
-                Pagination = pagination,
-                SignatureValid = signatureValid,
-                Topic = topic,
-                Message = Printable(message),
-                ReceivedUtc = receivedUtc,
-            });
-            return new IngestOutcome(IngestResult.Quarantined, kind, serial, number, reason, detail);
+            m.Quarantine = Quarantined(m, reason, detail, pagination, signatureValid);
+            m.QuarantineOutcome = new IngestOutcome(IngestResult.Quarantined, m.Kind, m.Serial, number, reason, detail);
         }
 
-        private IngestOutcome Status(string serial, byte[] payload, DateTime receivedUtc, bool retained)
+        private static QuarantinedRecord Quarantined(CheckedMessage m, string reason, string detail, string pagination, bool signatureValid) => new()
+        {
+            MessageHash = Convert.ToHexStringLower(SHA256.HashData(m.Payload)),
+            Reason = reason,
+            Detail = detail,
+            Serial = m.Serial,
+            Pagination = pagination,
+            SignatureValid = signatureValid,
+            Topic = m.Topic,
+            Message = Printable(m.Payload),
+            ReceivedUtc = m.ReceivedUtc,
+        };
+
+        private static StatusReport ParseStatus(byte[] payload, bool retained)
         {
             using JsonDocument document = JsonDocument.Parse(payload);
             JsonElement root = document.RootElement;
-            bool online = root.TryGetProperty("online", out JsonElement o) && o.ValueKind == JsonValueKind.True;
-            StoredStatus? previous = _store.Status(serial);
-
-            // The last will says only "offline": keep what the meter last told about its journal.
-            _store.SetStatus(new StoredStatus
+            return new StatusReport
             {
-                Serial = serial,
-                Online = online,
-                Clock = Text(root, "clock") ?? (online ? "unknown" : previous?.Clock ?? "unknown"),
+                Online = root.TryGetProperty("online", out JsonElement o) && o.ValueKind == JsonValueKind.True,
+                Clock = Text(root, "clock"),
+
                 // The meter's time as it published, compared later with when it arrived; a retained copy says nothing of that.
                 MeterUtc = !retained && UtcText.TryParse(Text(root, "utc"), out DateTime utc) ? utc : null,
-                FirstPeriod = Number(root, "first_period") ?? previous?.FirstPeriod ?? -1,
-                LastPeriod = Number(root, "last_period") ?? previous?.LastPeriod ?? -1,
-                Acknowledged = Number(root, "acknowledged") ?? previous?.Acknowledged ?? -1,
+                FirstPeriod = Number(root, "first_period"),
+                LastPeriod = Number(root, "last_period"),
+                Acknowledged = Number(root, "acknowledged"),
                 Json = Encoding.UTF8.GetString(payload),
-                ReceivedUtc = receivedUtc,
-            });
-            return new IngestOutcome(IngestResult.Stored, MessageKind.Status, serial, 0, string.Empty, string.Empty);
+            };
         }
 
-        private IngestOutcome Event(string serial, byte[] payload, DateTime receivedUtc)
+        private static StoredEvent ParseEvent(string serial, byte[] payload, DateTime receivedUtc)
         {
             using JsonDocument document = JsonDocument.Parse(payload);
             JsonElement root = document.RootElement;
             long sequence = Number(root, "seq") ?? throw new FormatException("event without seq");
-            bool added = _store.AddEvent(new StoredEvent
+            return new StoredEvent
             {
                 Serial = serial,
                 Sequence = sequence,
@@ -295,22 +496,20 @@ namespace AssetMeter.Collector.Engine
                 Value1 = Number(root, "v1") ?? 0,
                 Value2 = Number(root, "v2") ?? 0,
                 ReceivedUtc = receivedUtc,
-            });
-            return new IngestOutcome(added ? IngestResult.Stored : IngestResult.Duplicate, MessageKind.Event, serial, sequence, string.Empty, string.Empty);
+            };
         }
 
-        private IngestOutcome Reply(string serial, byte[] payload, DateTime receivedUtc)
+        private static ReplyReport ParseReply(byte[] payload)
         {
             using JsonDocument document = JsonDocument.Parse(payload);
             JsonElement root = document.RootElement;
-            long counter = Number(root, "n") ?? 0;
-            string result = Text(root, "result") ?? "unknown";
-            string reason = Text(root, "reason") ?? string.Empty;
-            DateTime? meterUtc = UtcText.TryParse(Text(root, "utc"), out DateTime utc) ? utc : null;
-
-            // A refusal of a message the meter could not even parse carries counter 0: it matches no command.
-            bool matched = counter > 0 && _store.SetReply(serial, counter, result, reason, receivedUtc, meterUtc);
-            return new IngestOutcome(matched ? IngestResult.Stored : IngestResult.Duplicate, MessageKind.Reply, serial, counter, result == "ok" ? string.Empty : reason, result);
+            return new ReplyReport
+            {
+                Counter = Number(root, "n") ?? 0,
+                Result = Text(root, "result") ?? "unknown",
+                Reason = Text(root, "reason") ?? string.Empty,
+                MeterUtc = UtcText.TryParse(Text(root, "utc"), out DateTime utc) ? utc : null,
+            };
         }
 
         private static string? Text(JsonElement root, string name)
@@ -346,34 +545,5 @@ namespace AssetMeter.Collector.Engine
         }
 
         private static string Wh(long milliwattHours) => EnergyText.WattHours(milliwattHours);
-
-        /// <summary>
-        /// Standing data, cached for a minute, so that a key rotated or a meter registered while the collector runs
-        /// is seen without a restart.
-        /// </summary>
-        private sealed class RegistryCache
-        {
-            private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
-            private readonly CollectorStore _store;
-            private readonly System.Collections.Generic.Dictionary<string, (MeterRegistration? Meter, long LoadedAt)> _meters = new(StringComparer.Ordinal);
-
-            public RegistryCache(CollectorStore store)
-            {
-                _store = store;
-            }
-
-            public MeterRegistration? Get(string serial)
-            {
-                long now = Environment.TickCount64;
-                if (_meters.TryGetValue(serial, out var cached) && now - cached.LoadedAt < Lifetime.TotalMilliseconds)
-                {
-                    return cached.Meter;
-                }
-
-                MeterRegistration? meter = _store.Meter(serial);
-                _meters[serial] = (meter, now);
-                return meter;
-            }
-        }
     }
 }

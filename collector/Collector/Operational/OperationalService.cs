@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using AssetMeter.Collector.Engine;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -361,7 +362,7 @@ namespace AssetMeter.Collector.Operational
 
                         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
                         attempt.CancelAfter(TimeSpan.FromSeconds(10));
-                        await _client.ConnectAsync(builder.Build(), attempt.Token);
+                        await _client.ConnectAsync(MqttSocket.WithLargeBuffers(builder.Build()), attempt.Token);
                         await _client.SubscribeAsync(
                             new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(_options.TopicPrefix + "/+/operational").WithAtMostOnceQoS()).Build(),
                             attempt.Token);

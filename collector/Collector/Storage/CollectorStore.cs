@@ -19,7 +19,7 @@ namespace AssetMeter.Collector.Storage
     /// as both engines can keep it (<see cref="StorableText"/>). Tests feed one recording to both and compare.
     /// </summary>
     /// <remarks>One open connection per instance, used under a lock; give each worker its own instance.</remarks>
-    public sealed class CollectorStore : IDisposable
+    public sealed partial class CollectorStore : IDisposable
     {
         private static readonly string[] Schema =
         {
@@ -35,6 +35,7 @@ namespace AssetMeter.Collector.Storage
 
         private readonly DbConnection _connection;
         private readonly object _lock = new();
+        private readonly Dictionary<string, DbCommand> _statements = new(StringComparer.Ordinal);
         private DbTransaction? _transaction;
 
         private CollectorStore(DbConnection connection, string engine, string description)
@@ -78,8 +79,8 @@ namespace AssetMeter.Collector.Storage
                 var connection = new SqliteConnection(builder.ToString());
                 connection.Open();
                 store = new CollectorStore(connection, "sqlite", "SQLite " + Path.GetFullPath(path));
-                store.Execute("PRAGMA journal_mode=WAL");
-                store.Execute("PRAGMA synchronous=NORMAL");
+                store.ExecuteOnce("PRAGMA journal_mode=WAL");
+                store.ExecuteOnce("PRAGMA synchronous=NORMAL");
             }
 
             store.CreateSchema();
@@ -92,7 +93,7 @@ namespace AssetMeter.Collector.Storage
             {
                 try
                 {
-                    Execute(statement);
+                    ExecuteOnce(statement);
                 }
                 catch (PostgresException e) when (e.SqlState == "23505" || e.SqlState == "42P07")
                 {
@@ -151,14 +152,18 @@ namespace AssetMeter.Collector.Storage
 
         public MeterRegistration? Meter(string serial)
         {
-            List<MeterRegistration> found = Query("SELECT serial, algorithm, key_hex, amsid_import, amsid_export, max_demand_w, registered_utc FROM meters WHERE serial = @serial", ReadMeter, ("serial", serial));
+            List<MeterRegistration> found = Query(MeterSql, ReadMeter, ("serial", serial));
             return found.Count == 0 ? null : found[0];
         }
+
+        private const string MeterColumns = "SELECT serial, algorithm, key_hex, amsid_import, amsid_export, max_demand_w, registered_utc FROM meters";
+
+        private const string MeterSql = MeterColumns + " WHERE serial = @serial";
 
         /// <summary>All registered meters, by serial (ordinal).</summary>
         public List<MeterRegistration> Meters()
         {
-            List<MeterRegistration> all = Query("SELECT serial, algorithm, key_hex, amsid_import, amsid_export, max_demand_w, registered_utc FROM meters", ReadMeter);
+            List<MeterRegistration> all = Query(MeterColumns, ReadMeter);
             all.Sort((a, b) => string.CompareOrdinal(a.Serial, b.Serial));
             return all;
         }
@@ -177,15 +182,18 @@ namespace AssetMeter.Collector.Storage
         // ------------------------------------------------------------------ periods
 
         /// <summary>Stores a verified period; false when that period of that meter is already stored (nothing changes).</summary>
-        public bool AddPeriod(StoredPeriod p)
+        public bool AddPeriod(StoredPeriod p) => Execute(AddPeriodSql, PeriodRow(p)) == 1;
+
+        private const string AddPeriodSql =
+            "INSERT INTO periods (serial, period_index, import_start, import_end, export_start, export_end, flags, time_status, error_flags, amsid_import, amsid_export, record, received_utc) "
+            + "VALUES (@serial, @index, @is, @ie, @es, @ee, @flags, @ts, @ef, @ai, @ae, @record, @received) ON CONFLICT (serial, period_index) DO NOTHING";
+
+        private static (string, object?)[] PeriodRow(StoredPeriod p) => new (string, object?)[]
         {
-            return Execute(
-                "INSERT INTO periods (serial, period_index, import_start, import_end, export_start, export_end, flags, time_status, error_flags, amsid_import, amsid_export, record, received_utc) "
-                + "VALUES (@serial, @index, @is, @ie, @es, @ee, @flags, @ts, @ef, @ai, @ae, @record, @received) ON CONFLICT (serial, period_index) DO NOTHING",
-                ("serial", p.Serial), ("index", p.PeriodIndex), ("is", p.ImportStart), ("ie", p.ImportEnd), ("es", p.ExportStart), ("ee", p.ExportEnd),
-                ("flags", p.Flags), ("ts", p.TimeStatus), ("ef", p.ErrorFlags), ("ai", p.AmsidImport), ("ae", p.AmsidExport), ("record", p.Record),
-                ("received", UtcText.Format(p.ReceivedUtc))) == 1;
-        }
+            ("serial", p.Serial), ("index", p.PeriodIndex), ("is", p.ImportStart), ("ie", p.ImportEnd), ("es", p.ExportStart), ("ee", p.ExportEnd),
+            ("flags", p.Flags), ("ts", p.TimeStatus), ("ef", p.ErrorFlags), ("ai", p.AmsidImport), ("ae", p.AmsidExport), ("record", p.Record),
+            ("received", UtcText.Format(p.ReceivedUtc)),
+        };
 
         public StoredPeriod? Period(string serial, long index)
         {
@@ -201,11 +209,9 @@ namespace AssetMeter.Collector.Storage
         }
 
         /// <summary>The indices of a meter's stored periods within [from, to], ascending.</summary>
-        public List<long> PeriodIndexes(string serial, long from, long to)
-        {
-            return Query("SELECT period_index FROM periods WHERE serial = @serial AND period_index >= @from AND period_index <= @to ORDER BY period_index",
-                r => r.GetInt64(0), ("serial", serial), ("from", from), ("to", to));
-        }
+        public List<long> PeriodIndexes(string serial, long from, long to) => Query(PeriodIndexesSql, r => r.GetInt64(0), ("serial", serial), ("from", from), ("to", to));
+
+        private const string PeriodIndexesSql = "SELECT period_index FROM periods WHERE serial = @serial AND period_index >= @from AND period_index <= @to ORDER BY period_index";
 
         public long PeriodCount()
         {
@@ -234,14 +240,17 @@ namespace AssetMeter.Collector.Storage
         // ------------------------------------------------------------------ quarantine
 
         /// <summary>Keeps a failed message; false when the same message was already kept for the same reason.</summary>
-        public bool Quarantine(QuarantinedRecord q)
+        public bool Quarantine(QuarantinedRecord q) => Execute(QuarantineSql, QuarantineRow(q)) == 1;
+
+        private const string QuarantineSql =
+            "INSERT INTO quarantine (message_hash, reason, detail, serial, pagination, signature_valid, topic, message, received_utc) "
+            + "VALUES (@hash, @reason, @detail, @serial, @pagination, @valid, @topic, @message, @received) ON CONFLICT (message_hash, reason) DO NOTHING";
+
+        private static (string, object?)[] QuarantineRow(QuarantinedRecord q) => new (string, object?)[]
         {
-            return Execute(
-                "INSERT INTO quarantine (message_hash, reason, detail, serial, pagination, signature_valid, topic, message, received_utc) "
-                + "VALUES (@hash, @reason, @detail, @serial, @pagination, @valid, @topic, @message, @received) ON CONFLICT (message_hash, reason) DO NOTHING",
-                ("hash", q.MessageHash), ("reason", q.Reason), ("detail", q.Detail), ("serial", q.Serial), ("pagination", q.Pagination),
-                ("valid", q.SignatureValid ? 1L : 0L), ("topic", q.Topic), ("message", q.Message), ("received", UtcText.Format(q.ReceivedUtc))) == 1;
-        }
+            ("hash", q.MessageHash), ("reason", q.Reason), ("detail", q.Detail), ("serial", q.Serial), ("pagination", q.Pagination),
+            ("valid", q.SignatureValid ? 1L : 0L), ("topic", q.Topic), ("message", q.Message), ("received", UtcText.Format(q.ReceivedUtc)),
+        };
 
         /// <summary>Quarantined messages, in the order received (then by hash, so both engines agree).</summary>
         public List<QuarantinedRecord> QuarantinedRecords()
@@ -276,9 +285,12 @@ namespace AssetMeter.Collector.Storage
         /// Periods of a meter that arrived signed by the meter but failed a content check: the meter sent them
         /// faithfully, so asking again would bring the same bytes; they count as received (not as consumption).
         /// </summary>
-        public List<long> QuarantinedSignedPeriodIndexes(string serial)
+        public List<long> QuarantinedSignedPeriodIndexes(string serial) => SignedPeriodIndexes(Query(QuarantinedSignedSql, r => r.GetString(0), ("serial", serial)));
+
+        private const string QuarantinedSignedSql = "SELECT pagination FROM quarantine WHERE serial = @serial AND signature_valid = 1";
+
+        private static List<long> SignedPeriodIndexes(List<string> pages)
         {
-            List<string> pages = Query("SELECT pagination FROM quarantine WHERE serial = @serial AND signature_valid = 1", r => r.GetString(0), ("serial", serial));
             var indexes = new List<long>();
             foreach (string page in pages)
             {
@@ -294,13 +306,16 @@ namespace AssetMeter.Collector.Storage
 
         // ------------------------------------------------------------------ snapshots, events, status
 
-        public bool AddSnapshot(StoredSnapshot s)
+        public bool AddSnapshot(StoredSnapshot s) => Execute(AddSnapshotSql, SnapshotRow(s)) == 1;
+
+        private const string AddSnapshotSql =
+            "INSERT INTO snapshots (serial, pagination, meter_utc, time_status, import_total, export_total, flags, record, received_utc) VALUES (@serial, @pg, @utc, @ts, @imp, @exp, @flags, @record, @received) ON CONFLICT (serial, pagination) DO NOTHING";
+
+        private static (string, object?)[] SnapshotRow(StoredSnapshot s) => new (string, object?)[]
         {
-            return Execute(
-                "INSERT INTO snapshots (serial, pagination, meter_utc, time_status, import_total, export_total, flags, record, received_utc) VALUES (@serial, @pg, @utc, @ts, @imp, @exp, @flags, @record, @received) ON CONFLICT (serial, pagination) DO NOTHING",
-                ("serial", s.Serial), ("pg", s.Pagination), ("utc", UtcText.Format(s.MeterUtc)), ("ts", s.TimeStatus), ("imp", s.Import), ("exp", s.Export),
-                ("flags", s.Flags), ("record", s.Record), ("received", UtcText.Format(s.ReceivedUtc))) == 1;
-        }
+            ("serial", s.Serial), ("pg", s.Pagination), ("utc", UtcText.Format(s.MeterUtc)), ("ts", s.TimeStatus), ("imp", s.Import), ("exp", s.Export),
+            ("flags", s.Flags), ("record", s.Record), ("received", UtcText.Format(s.ReceivedUtc)),
+        };
 
         public List<StoredSnapshot> Snapshots(string serial)
         {
@@ -318,13 +333,16 @@ namespace AssetMeter.Collector.Storage
             }, ("serial", serial));
         }
 
-        public bool AddEvent(StoredEvent e)
+        public bool AddEvent(StoredEvent e) => Execute(AddEventSql, EventRow(e)) == 1;
+
+        private const string AddEventSql =
+            "INSERT INTO meter_events (serial, sequence, utc, code, name, value1, value2, received_utc) VALUES (@serial, @seq, @utc, @code, @name, @v1, @v2, @received) ON CONFLICT (serial, sequence) DO NOTHING";
+
+        private static (string, object?)[] EventRow(StoredEvent e) => new (string, object?)[]
         {
-            return Execute(
-                "INSERT INTO meter_events (serial, sequence, utc, code, name, value1, value2, received_utc) VALUES (@serial, @seq, @utc, @code, @name, @v1, @v2, @received) ON CONFLICT (serial, sequence) DO NOTHING",
-                ("serial", e.Serial), ("seq", e.Sequence), ("utc", e.Utc.HasValue ? UtcText.Format(e.Utc.Value) : null), ("code", e.Code), ("name", e.Name),
-                ("v1", e.Value1), ("v2", e.Value2), ("received", UtcText.Format(e.ReceivedUtc))) == 1;
-        }
+            ("serial", e.Serial), ("seq", e.Sequence), ("utc", e.Utc.HasValue ? UtcText.Format(e.Utc.Value) : null), ("code", e.Code), ("name", e.Name),
+            ("v1", e.Value1), ("v2", e.Value2), ("received", UtcText.Format(e.ReceivedUtc)),
+        };
 
         public List<StoredEvent> Events(string serial)
         {
@@ -341,31 +359,38 @@ namespace AssetMeter.Collector.Storage
             }, ("serial", serial));
         }
 
-        public void SetStatus(StoredStatus s)
+        public void SetStatus(StoredStatus s) => Execute(SetStatusSql, StatusRow(s));
+
+        private const string SetStatusSql =
+            "INSERT INTO meter_status (serial, online, clock, meter_utc, first_period, last_period, acknowledged, json, received_utc) VALUES (@serial, @online, @clock, @utc, @first, @last, @ack, @json, @received) "
+            + "ON CONFLICT (serial) DO UPDATE SET online = excluded.online, clock = excluded.clock, meter_utc = excluded.meter_utc, first_period = excluded.first_period, last_period = excluded.last_period, acknowledged = excluded.acknowledged, json = excluded.json, received_utc = excluded.received_utc";
+
+        private static (string, object?)[] StatusRow(StoredStatus s) => new (string, object?)[]
         {
-            Execute(
-                "INSERT INTO meter_status (serial, online, clock, meter_utc, first_period, last_period, acknowledged, json, received_utc) VALUES (@serial, @online, @clock, @utc, @first, @last, @ack, @json, @received) "
-                + "ON CONFLICT (serial) DO UPDATE SET online = excluded.online, clock = excluded.clock, meter_utc = excluded.meter_utc, first_period = excluded.first_period, last_period = excluded.last_period, acknowledged = excluded.acknowledged, json = excluded.json, received_utc = excluded.received_utc",
-                ("serial", s.Serial), ("online", s.Online ? 1L : 0L), ("clock", s.Clock), ("utc", s.MeterUtc.HasValue ? UtcText.Format(s.MeterUtc.Value) : null),
-                ("first", s.FirstPeriod), ("last", s.LastPeriod), ("ack", s.Acknowledged), ("json", s.Json), ("received", UtcText.Format(s.ReceivedUtc)));
-        }
+            ("serial", s.Serial), ("online", s.Online ? 1L : 0L), ("clock", s.Clock), ("utc", s.MeterUtc.HasValue ? UtcText.Format(s.MeterUtc.Value) : null),
+            ("first", s.FirstPeriod), ("last", s.LastPeriod), ("ack", s.Acknowledged), ("json", s.Json), ("received", UtcText.Format(s.ReceivedUtc)),
+        };
 
         public StoredStatus? Status(string serial)
         {
-            List<StoredStatus> found = Query("SELECT serial, online, clock, meter_utc, first_period, last_period, acknowledged, json, received_utc FROM meter_status WHERE serial = @serial", r => new StoredStatus
-            {
-                Serial = r.GetString(0),
-                Online = r.GetInt64(1) != 0,
-                Clock = r.GetString(2),
-                MeterUtc = r.IsDBNull(3) ? null : UtcText.Parse(r.GetString(3)),
-                FirstPeriod = r.GetInt64(4),
-                LastPeriod = r.GetInt64(5),
-                Acknowledged = r.GetInt64(6),
-                Json = r.GetString(7),
-                ReceivedUtc = UtcText.Parse(r.GetString(8)),
-            }, ("serial", serial));
+            List<StoredStatus> found = Query(StatusColumns + " WHERE serial = @serial", ReadStatus, ("serial", serial));
             return found.Count == 0 ? null : found[0];
         }
+
+        private const string StatusColumns = "SELECT serial, online, clock, meter_utc, first_period, last_period, acknowledged, json, received_utc FROM meter_status";
+
+        private static StoredStatus ReadStatus(DbDataReader r) => new()
+        {
+            Serial = r.GetString(0),
+            Online = r.GetInt64(1) != 0,
+            Clock = r.GetString(2),
+            MeterUtc = r.IsDBNull(3) ? null : UtcText.Parse(r.GetString(3)),
+            FirstPeriod = r.GetInt64(4),
+            LastPeriod = r.GetInt64(5),
+            Acknowledged = r.GetInt64(6),
+            Json = r.GetString(7),
+            ReceivedUtc = UtcText.Parse(r.GetString(8)),
+        };
 
         // ------------------------------------------------------------------ commands and clock checks
 
@@ -378,14 +403,10 @@ namespace AssetMeter.Collector.Storage
         {
             for (int attempt = 0; ; attempt++)
             {
-                long highest = Query("SELECT COALESCE(MAX(counter), 0) FROM commands WHERE serial = @serial", r => r.GetInt64(0), ("serial", serial))[0];
-                long counter = Math.Max(floor, highest + 1);
-                int inserted = Execute(
-                    "INSERT INTO commands (serial, counter, operation, arguments, sent_utc, instance) VALUES (@serial, @counter, @op, @args, @sent, @instance) ON CONFLICT (serial, counter) DO NOTHING",
-                    ("serial", serial), ("counter", counter), ("op", operation), ("args", arguments), ("sent", UtcText.Format(sentUtc)), ("instance", instance));
-                if (inserted == 1)
+                List<long> claimed = Query(ClaimSql, r => r.GetInt64(0), ClaimRow(serial, floor, operation, arguments, sentUtc, instance));
+                if (claimed.Count == 1)
                 {
-                    return counter;
+                    return claimed[0];
                 }
 
                 if (attempt > 100)
@@ -395,14 +416,28 @@ namespace AssetMeter.Collector.Storage
             }
         }
 
+        // One statement: the next counter for the meter, taken only if no other instance took it first.
+        private const string ClaimSql =
+            "INSERT INTO commands (serial, counter, operation, arguments, sent_utc, instance) "
+            + "SELECT @serial, CASE WHEN COALESCE(MAX(counter), 0) + 1 > @floor THEN COALESCE(MAX(counter), 0) + 1 ELSE @floor END, @op, @args, @sent, @instance FROM commands WHERE serial = @serial "
+            + "ON CONFLICT (serial, counter) DO NOTHING RETURNING counter";
+
+        private static (string, object?)[] ClaimRow(string serial, long floor, string operation, string arguments, DateTime sentUtc, string instance) => new (string, object?)[]
+        {
+            ("serial", serial), ("floor", floor), ("op", operation), ("args", arguments), ("sent", UtcText.Format(sentUtc)), ("instance", instance),
+        };
+
         /// <summary>Records the meter's answer to a command; false when no such command was sent or it was already answered.</summary>
         public bool SetReply(string serial, long counter, string result, string reason, DateTime replyUtc, DateTime? meterUtc)
+            => Execute(SetReplySql, ReplyRow(serial, counter, result, reason, replyUtc, meterUtc)) == 1;
+
+        private const string SetReplySql = "UPDATE commands SET result = @result, reason = @reason, reply_utc = @reply, meter_utc = @meter WHERE serial = @serial AND counter = @counter AND result IS NULL";
+
+        private static (string, object?)[] ReplyRow(string serial, long counter, string result, string reason, DateTime replyUtc, DateTime? meterUtc) => new (string, object?)[]
         {
-            return Execute(
-                "UPDATE commands SET result = @result, reason = @reason, reply_utc = @reply, meter_utc = @meter WHERE serial = @serial AND counter = @counter AND result IS NULL",
-                ("result", result), ("reason", reason), ("reply", UtcText.Format(replyUtc)), ("meter", meterUtc.HasValue ? UtcText.Format(meterUtc.Value) : null),
-                ("serial", serial), ("counter", counter)) == 1;
-        }
+            ("result", result), ("reason", reason), ("reply", UtcText.Format(replyUtc)), ("meter", meterUtc.HasValue ? UtcText.Format(meterUtc.Value) : null),
+            ("serial", serial), ("counter", counter),
+        };
 
         public CommandEntry? Command(string serial, long counter)
         {
@@ -459,6 +494,12 @@ namespace AssetMeter.Collector.Storage
         {
             lock (_lock)
             {
+                foreach (DbCommand statement in _statements.Values)
+                {
+                    statement.Dispose();
+                }
+
+                _statements.Clear();
                 _connection.Dispose();
             }
         }
@@ -469,8 +510,19 @@ namespace AssetMeter.Collector.Storage
         {
             lock (_lock)
             {
-                using DbCommand command = Prepare(sql, parameters);
-                return command.ExecuteNonQuery();
+                return Statement(sql, parameters).ExecuteNonQuery();
+            }
+        }
+
+        // Schema and settings: run once, neither prepared nor kept.
+        private void ExecuteOnce(string sql)
+        {
+            lock (_lock)
+            {
+                using DbCommand command = _connection.CreateCommand();
+                command.CommandText = sql;
+                command.Transaction = _transaction;
+                command.ExecuteNonQuery();
             }
         }
 
@@ -478,8 +530,7 @@ namespace AssetMeter.Collector.Storage
         {
             lock (_lock)
             {
-                using DbCommand command = Prepare(sql, parameters);
-                using DbDataReader reader = command.ExecuteReader();
+                using DbDataReader reader = Statement(sql, parameters).ExecuteReader();
                 var rows = new List<T>();
                 while (reader.Read())
                 {
@@ -488,6 +539,144 @@ namespace AssetMeter.Collector.Storage
 
                 return rows;
             }
+        }
+
+        /// <summary>
+        /// Runs <paramref name="sql"/> once for each row of <paramref name="rows"/> (the same parameters each time) and
+        /// returns what each returned: on SQLite one prepared statement run again and again; on PostgreSQL every row's
+        /// statement in one batch, a single round trip to the server.
+        /// </summary>
+        private List<T>[] QueryEach<T>(string sql, Func<DbDataReader, T> read, IReadOnlyList<(string Name, object? Value)[]> rows)
+        {
+            var results = new List<T>[rows.Count];
+            if (rows.Count == 0)
+            {
+                return results;
+            }
+
+            lock (_lock)
+            {
+                if (_connection is NpgsqlConnection postgres)
+                {
+                    using NpgsqlBatch batch = Batch(postgres, sql, rows);
+
+                    using NpgsqlDataReader reader = batch.ExecuteReader();
+                    for (int i = 0; i < rows.Count; i++)
+                    {
+                        results[i] = new List<T>();
+                        while (reader.Read())
+                        {
+                            results[i].Add(read(reader));
+                        }
+
+                        reader.NextResult();
+                    }
+
+                    return results;
+                }
+
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    results[i] = new List<T>();
+                    using DbDataReader reader = Statement(sql, rows[i]).ExecuteReader();
+                    while (reader.Read())
+                    {
+                        results[i].Add(read(reader));
+                    }
+                }
+
+                return results;
+            }
+        }
+
+        // PostgreSQL: the statement once per row, all sent in one round trip.
+        private NpgsqlBatch Batch(NpgsqlConnection postgres, string sql, IReadOnlyList<(string Name, object? Value)[]> rows)
+        {
+            var batch = new NpgsqlBatch(postgres, (NpgsqlTransaction?)_transaction);
+            foreach ((string Name, object? Value)[] row in rows)
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                foreach ((string name, object? value) in row)
+                {
+                    command.Parameters.Add(PostgresParameter(name, value));
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            return batch;
+        }
+
+        /// <summary>Like <see cref="QueryEach{T}"/> for statements that return nothing: the rows each changed.</summary>
+        private int[] ExecuteEach(string sql, IReadOnlyList<(string Name, object? Value)[]> rows)
+        {
+            var affected = new int[rows.Count];
+            if (rows.Count == 0)
+            {
+                return affected;
+            }
+
+            lock (_lock)
+            {
+                if (_connection is NpgsqlConnection postgres)
+                {
+                    using NpgsqlBatch batch = Batch(postgres, sql, rows);
+
+                    batch.ExecuteNonQuery();
+                    for (int i = 0; i < rows.Count; i++)
+                    {
+                        affected[i] = batch.BatchCommands[i].RecordsAffected;
+                    }
+
+                    return affected;
+                }
+
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    affected[i] = Statement(sql, rows[i]).ExecuteNonQuery();
+                }
+
+                return affected;
+            }
+        }
+
+        private static NpgsqlParameter PostgresParameter(string name, object? value)
+            => value is long number
+                ? new NpgsqlParameter<long>(name, NpgsqlTypes.NpgsqlDbType.Bigint) { TypedValue = number }
+                : new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = value is string text ? StorableText(text) : DBNull.Value };
+
+        // The statement for this SQL, prepared once per connection and kept (a store runs the same few statements
+        // thousands of times a boundary: compiling each again cost as much as running it), its parameters set.
+        private DbCommand Statement(string sql, (string Name, object? Value)[] parameters)
+        {
+            if (!_statements.TryGetValue(sql, out DbCommand? command))
+            {
+                command = _connection.CreateCommand();
+                command.CommandText = sql;
+                foreach ((string name, object? value) in parameters)
+                {
+                    DbParameter parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.DbType = value is long ? DbType.Int64 : DbType.String;
+                    command.Parameters.Add(parameter);
+                }
+
+                _statements[sql] = command;
+                if (_connection is NpgsqlConnection)
+                {
+                    command.Transaction = _transaction;
+                    command.Prepare();
+                }
+            }
+
+            command.Transaction = _transaction;
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                object? value = parameters[i].Value;
+                command.Parameters[i].Value = value is string text ? StorableText(text) : value ?? DBNull.Value;
+            }
+
+            return command;
         }
 
         /// <summary>
@@ -527,23 +716,6 @@ namespace AssetMeter.Collector.Storage
             }
 
             return storable.ToString();
-        }
-
-        private DbCommand Prepare(string sql, (string Name, object? Value)[] parameters)
-        {
-            DbCommand command = _connection.CreateCommand();
-            command.CommandText = sql;
-            command.Transaction = _transaction;
-            foreach ((string name, object? value) in parameters)
-            {
-                DbParameter parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.DbType = value is long ? DbType.Int64 : DbType.String;
-                parameter.Value = value is string text ? StorableText(text) : value ?? DBNull.Value;
-                command.Parameters.Add(parameter);
-            }
-
-            return command;
         }
     }
 }

@@ -42,6 +42,9 @@ namespace AssetMeter.Collector.Storage
         public long ExportMilliwattHours => ExportEnd - ExportStart;
     }
 
+    /// <summary>What a new period is checked against: a stored period's registers (its record only when asked for).</summary>
+    internal sealed record StoredNeighbour(long ImportStart, long ImportEnd, long ExportStart, long ExportEnd, string? Record, DateTime ReceivedUtc);
+
     /// <summary>A message that failed verification: kept with the reason, never dropped and never counted.</summary>
     public sealed class QuarantinedRecord
     {

@@ -2,14 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 
-namespace AssetMeter.Bench.CollectorLoad
+namespace AssetMeter.TestServers
 {
     /// <summary>
-    /// Servers and scratch directories the benchmark made, removed when it is interrupted (Ctrl+C, SIGTERM, SIGHUP)
-    /// as well as when it ends: a stray mosquitto or PostgreSQL would keep running and keep its temporary directory
-    /// after the benchmark has gone.
+    /// Servers and scratch directories a test run or a benchmark made, removed when the process is interrupted (Ctrl+C,
+    /// SIGTERM, SIGHUP) or exits without disposing them: a stray mosquitto or PostgreSQL would keep running and keep its
+    /// temporary directory after the process has gone. The servers of this library register themselves.
     /// </summary>
-    internal static class ExitCleanup
+    public static class ExitCleanup
     {
         private static readonly object Gate = new();
         private static readonly List<Action> Pending = new();
