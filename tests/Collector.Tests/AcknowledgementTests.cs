@@ -126,7 +126,7 @@ namespace AssetMeter.Collector.Tests
                 release.Set();
                 await killed;
                 await first.DisposeAsync();
-                long storedBefore = PeriodsStored(store, meter.Serial);
+                long storedBefore = PeriodsStored(store);
                 Assert.IsTrue(storedBefore < Records, $"the first instance stored {storedBefore} of {Records} before it died");
                 Assert.IsTrue(heldByFirst > 0, "the first instance held records it had not stored");
 
@@ -135,12 +135,12 @@ namespace AssetMeter.Collector.Tests
                 second.Start();
                 Assert.IsTrue(await second.WaitConnectedAsync(TimeSpan.FromSeconds(20)), string.Join("\n", log));
                 deadline = DateTime.UtcNow.AddSeconds(30);
-                while (PeriodsStored(store, meter.Serial) < Records && DateTime.UtcNow < deadline)
+                while (PeriodsStored(store) < Records && DateTime.UtcNow < deadline)
                 {
                     await Task.Delay(50);
                 }
 
-                Assert.AreEqual(Records, PeriodsStored(store, meter.Serial), "every record stored, once: " + string.Join("\n", log.TakeLast(20)));
+                Assert.AreEqual(Records, PeriodsStored(store), "every record stored, once: " + string.Join("\n", log.TakeLast(20)));
                 Assert.AreEqual(Records - storedBefore, second.Counters.Stored, "the second instance stored exactly what the first had not");
                 Assert.AreEqual(0, second.Counters.Quarantined);
                 await publisher.DisconnectAsync();
@@ -151,7 +151,7 @@ namespace AssetMeter.Collector.Tests
             }
         }
 
-        private static long PeriodsStored(string store, string serial)
+        private static long PeriodsStored(string store)
         {
             using CollectorStore s = CollectorStore.Open(store);
             return s.PeriodCount();

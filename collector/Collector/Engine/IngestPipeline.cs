@@ -88,6 +88,7 @@ namespace AssetMeter.Collector.Engine
         private readonly Channel<(IngestBatch Batch, int From, int To)> _chunks = Channel.CreateUnbounded<(IngestBatch, int, int)>(new UnboundedChannelOptions { SingleWriter = true });
         private readonly Channel<IngestBatch> _toWriter = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(BatchesAhead) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         private readonly CollectorStore _writerStore;
+        private readonly MeterTopics _topics;
         private readonly Ingestor _ingestor;
         private readonly RegistryCache _registry;
         private readonly BatchStorage _storage;
@@ -108,6 +109,7 @@ namespace AssetMeter.Collector.Engine
         public IngestPipeline(CollectorStore writerStore, CollectorStore registryStore, MeterTopics topics, int batchSize, int capacity, int verifiers, Action<IngestBatch> stored, Action<string> log)
         {
             _writerStore = writerStore;
+            _topics = topics;
             _ingestor = new Ingestor(writerStore, topics);
             _registry = new RegistryCache(registryStore);
             _storage = new BatchStorage(topics, log);
@@ -233,25 +235,9 @@ namespace AssetMeter.Collector.Engine
             }
         }
 
+        // Only records need standing data: <prefix>/<serial>/period and /snapshot.
         private bool IsRecordTopic(string topic, out string serial)
-        {
-            // Only records need standing data; "prefix/serial/period" and "prefix/serial/snapshot".
-            serial = string.Empty;
-            if (!topic.EndsWith("/period", StringComparison.Ordinal) && !topic.EndsWith("/snapshot", StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            int end = topic.LastIndexOf('/');
-            int start = topic.LastIndexOf('/', end - 1);
-            if (start < 0)
-            {
-                return false;
-            }
-
-            serial = topic.Substring(start + 1, end - start - 1);
-            return true;
-        }
+            => _topics.TryParse(topic, out serial, out MessageKind kind) && (kind == MessageKind.Period || kind == MessageKind.Snapshot);
 
         private async Task VerifyAsync(CancellationToken stop)
         {
