@@ -18,6 +18,14 @@ using MQTTnet.Protocol;
 
 namespace AssetMeter.Bench.CollectorLoad
 {
+    /// <summary>
+    /// A boundary through one part of the path alone (the broker to mosquitto_sub, the broker to the MQTT client
+    /// alone, the pipeline from memory): how long it took, and the processor time of the broker, of this process (the
+    /// fleet's connections and whatever of the collector ran) and of the other process involved (mosquitto_sub, the
+    /// PostgreSQL server).
+    /// </summary>
+    internal sealed record PartRun(TimeSpan Elapsed, TimeSpan Broker, TimeSpan Process, TimeSpan Other);
+
     /// <summary>What one boundary through the collector took.</summary>
     internal sealed class BoundaryResult
     {
@@ -67,6 +75,9 @@ namespace AssetMeter.Bench.CollectorLoad
 
         public TimeSpan ProcessProcessor { get; init; }
 
+        /// <summary>Processor time of the PostgreSQL server (a private cluster) up to the last record stored; zero for SQLite.</summary>
+        public TimeSpan DatabaseProcessor { get; init; }
+
         /// <summary>Most messages any instance held received and not yet stored, sampled through the boundary.</summary>
         public long PeakPending { get; init; }
 
@@ -74,6 +85,12 @@ namespace AssetMeter.Bench.CollectorLoad
         public (long KilledStored, long Duplicates, long Resent) Failover { get; init; }
 
         public List<string> Notes { get; init; } = new();
+
+        /// <summary>Acknowledgements the meters had received by the time the last record was stored (the rest came after).</summary>
+        public long AcknowledgedWhileStoring { get; init; }
+
+        /// <summary>Messages per stored batch (a transaction each), all instances, until the last record was stored.</summary>
+        public double MeanBatch { get; init; }
 
         public double RecordsPerSecond => Meters / Stored.TotalSeconds;
     }
@@ -93,7 +110,7 @@ namespace AssetMeter.Bench.CollectorLoad
         /// </summary>
         public static Mosquitto Broker(int meters) => new(null, new[] { $"max_queued_messages {Math.Max(1000, 4 * meters)}" }, notices: false);
 
-        public static async Task<BoundaryResult> RunAsync(BenchFleet fleet, string engine, string location, int instances, int connections, int batchSize, bool kill)
+        public static async Task<BoundaryResult> RunAsync(BenchFleet fleet, string engine, string location, int instances, int connections, int batchSize, bool kill, Func<TimeSpan>? databaseProcessor = null)
         {
             int n = fleet.Count;
             long period = fleet.Period;
@@ -172,17 +189,25 @@ namespace AssetMeter.Bench.CollectorLoad
                 await WaitAsync(() => services.Sum(s => s.Counters.Stored) >= target && link.MetersAcknowledged(period - 1) >= n, $"the boundary of period {period - 1}");
                 await StatusesAsync(period - 1, period - 1);
 
-                // Let the supervisors finish their rounds in this state, then the measured boundary.
+                // Let the supervisors finish their rounds in this state (the statuses' news looked at) and the store
+                // settle, then the measured boundary.
                 await Task.Delay(TimeSpan.FromSeconds(2.5));
+                await WaitAsync(() => services.All(s => s.SupervisionIdle), "the supervisors to finish their rounds");
+                StoreSetup.Settle(location);
                 clock.MoveTo(UtcText.PeriodStart(period + 1));
                 long[] storedBefore = services.Select(s => s.Counters.Stored).ToArray();
                 long[] duplicatesBefore = services.Select(s => s.Counters.Duplicates).ToArray();
                 long quarantinedBefore = services.Sum(s => s.Counters.Quarantined);
                 long acknowledgementsBefore = link.Acknowledgements;
+                long receivedBefore = services.Sum(s => s.Counters.Received);
+                long batchesBefore = services.Sum(s => s.Counters.Batches);
+                double meanBatch = 0;
+                long acknowledgedWhileStoring = 0;
                 PreparedBurst burst = link.Prepare(fleet.BoundaryMessages(clock.GetUtcNow().UtcDateTime, period), 2);
                 GC.Collect();
                 TimeSpan brokerStart = broker.ProcessorTime;
                 TimeSpan processStart = Process.GetCurrentProcess().TotalProcessorTime;
+                TimeSpan databaseStart = databaseProcessor?.Invoke() ?? TimeSpan.Zero;
                 var watch = Stopwatch.StartNew();
                 Task publishing = link.PublishAsync(burst);
                 TimeSpan? published = null;
@@ -190,6 +215,7 @@ namespace AssetMeter.Bench.CollectorLoad
                 TimeSpan? acknowledged = null;
                 TimeSpan brokerProcessor = TimeSpan.Zero;
                 TimeSpan processProcessor = TimeSpan.Zero;
+                TimeSpan databaseProcessorUsed = TimeSpan.Zero;
                 long peakPending = 0;
                 CollectorService? killed = null;
                 long killedStored = 0;
@@ -212,6 +238,10 @@ namespace AssetMeter.Bench.CollectorLoad
                         stored = watch.Elapsed;
                         brokerProcessor = broker.ProcessorTime - brokerStart;
                         processProcessor = Process.GetCurrentProcess().TotalProcessorTime - processStart;
+                        databaseProcessorUsed = (databaseProcessor?.Invoke() ?? TimeSpan.Zero) - databaseStart;
+                        long batches = services.Sum(s => s.Counters.Batches) - batchesBefore;
+                        meanBatch = batches == 0 ? 0 : (services.Sum(s => s.Counters.Received) - receivedBefore) / (double)batches;
+                        acknowledgedWhileStoring = link.Acknowledgements - acknowledgementsBefore;
                     }
 
                     if (kill && killed == null && storedNow >= n / 4 && services[^1].Pending > 0)
@@ -313,6 +343,9 @@ namespace AssetMeter.Bench.CollectorLoad
                     Acknowledgements = link.Acknowledgements - acknowledgementsBefore,
                     BrokerProcessor = brokerProcessor,
                     ProcessProcessor = processProcessor,
+                    DatabaseProcessor = databaseProcessorUsed,
+                    MeanBatch = meanBatch,
+                    AcknowledgedWhileStoring = acknowledgedWhileStoring,
                     PeakPending = peakPending,
                     Failover = (killedStored, services.Where(s => s != killed).Select(s => s.Counters.Duplicates - duplicatesBefore[services.IndexOf(s)]).Sum(), resent),
                     Notes = notes,
@@ -339,7 +372,7 @@ namespace AssetMeter.Bench.CollectorLoad
         /// mosquitto and out to <c>mosquitto_sub</c> (MQTT 5, the collector's subscriptions, the collector's in-flight
         /// window), which does nothing with them. Seconds from the first publish to the last message received.
         /// </summary>
-        public static async Task<TimeSpan> BrokerAloneAsync(BenchFleet fleet, int connections, ushort receiveMaximum)
+        public static async Task<PartRun> BrokerAloneAsync(BenchFleet fleet, int connections, ushort receiveMaximum)
         {
             int n = fleet.Count;
             using Mosquitto broker = Broker(n);
@@ -384,10 +417,13 @@ namespace AssetMeter.Bench.CollectorLoad
                 }
 
                 PreparedBurst burst = link.Prepare(fleet.BoundaryMessages(DateTime.UtcNow, fleet.Period), 2);
+                GC.Collect();
+                (TimeSpan broker, TimeSpan process, TimeSpan subscriber) start = (broker.ProcessorTime, Process.GetCurrentProcess().TotalProcessorTime, ProcessorTime(sub));
                 var watch = Stopwatch.StartNew();
                 await link.PublishAsync(burst);
                 await WaitAsync(() => Interlocked.Read(ref received) >= burst.Messages, "mosquitto_sub to receive the boundary");
-                return watch.Elapsed;
+                TimeSpan elapsed = watch.Elapsed;
+                return new PartRun(elapsed, broker.ProcessorTime - start.broker, Process.GetCurrentProcess().TotalProcessorTime - start.process, ProcessorTime(sub) - start.subscriber);
             }
             finally
             {
@@ -400,7 +436,7 @@ namespace AssetMeter.Bench.CollectorLoad
         /// subscriptions, receive maximum and manual acknowledgement, which copies each payload out and acknowledges
         /// it at once. Seconds from the first publish to the last message received.
         /// </summary>
-        public static async Task<TimeSpan> ClientAloneAsync(BenchFleet fleet, int connections, ushort receiveMaximum)
+        public static async Task<PartRun> ClientAloneAsync(BenchFleet fleet, int connections, ushort receiveMaximum)
         {
             int n = fleet.Count;
             using Mosquitto broker = Broker(n);
@@ -436,9 +472,13 @@ namespace AssetMeter.Bench.CollectorLoad
                 .Build());
             await using FleetLink link = await FleetLink.ConnectAsync(broker.Host, broker.Port, connections);
             PreparedBurst burst = link.Prepare(fleet.BoundaryMessages(DateTime.UtcNow, fleet.Period), 2);
+            GC.Collect();
+            (TimeSpan broker, TimeSpan process) start = (broker.ProcessorTime, Process.GetCurrentProcess().TotalProcessorTime);
             var watch = Stopwatch.StartNew();
             await link.PublishAsync(burst);
             await WaitAsync(() => Interlocked.Read(ref received) >= burst.Messages || dropped != null, "the MQTTnet client to receive the boundary");
+            TimeSpan brokerProcessor = broker.ProcessorTime - start.broker;
+            TimeSpan processProcessor = Process.GetCurrentProcess().TotalProcessorTime - start.process;
             if (dropped != null)
             {
                 throw new InvalidOperationException($"the MQTTnet client alone was disconnected after {Interlocked.Read(ref received):N0} of {burst.Messages:N0} messages: {dropped}");
@@ -447,7 +487,20 @@ namespace AssetMeter.Bench.CollectorLoad
             TimeSpan elapsed = watch.Elapsed;
             await subscriber.DisconnectAsync();
             subscriber.Dispose();
-            return elapsed;
+            return new PartRun(elapsed, brokerProcessor, processProcessor, TimeSpan.Zero);
+        }
+
+        private static TimeSpan ProcessorTime(Process process)
+        {
+            try
+            {
+                process.Refresh();
+                return process.TotalProcessorTime;
+            }
+            catch (InvalidOperationException)
+            {
+                return TimeSpan.Zero;
+            }
         }
 
         private static async Task WaitAsync(Func<bool> done, string what)

@@ -20,7 +20,7 @@ namespace AssetMeter.Bench.CollectorLoad
         /// One unmeasured boundary first (period − 1), so that the measured one (the fleet's period) meets a pipeline
         /// in the steady state the end-to-end run measures: keys imported and standing data held.
         /// </summary>
-        public static TimeSpan Run(BenchFleet fleet, string location, int batchSize, int verifiers, int capacity)
+        public static PartRun Run(BenchFleet fleet, string location, int batchSize, int verifiers, int capacity, Func<TimeSpan>? databaseProcessor = null)
         {
             long period = fleet.Period;
             StoreSetup.Prepare(location, fleet, period - 2);
@@ -39,12 +39,14 @@ namespace AssetMeter.Bench.CollectorLoad
                 }
             }, line => Console.Error.WriteLine("pipeline: " + line));
             pipeline.Start();
-            TimeSpan Boundary(long index)
+            PartRun Boundary(long index)
             {
                 DateTime received = UtcText.PeriodStart(index + 1).AddSeconds(1);
                 List<(string Topic, byte[] Payload, bool Retain)> messages = fleet.BoundaryMessages(received, index);
                 long target = Interlocked.Read(ref stored) + fleet.Count;
                 GC.Collect();
+                TimeSpan processStart = Process.GetCurrentProcess().TotalProcessorTime;
+                TimeSpan databaseStart = databaseProcessor?.Invoke() ?? TimeSpan.Zero;
                 var watch = Stopwatch.StartNew();
                 Task.Run(async () =>
                 {
@@ -59,16 +61,19 @@ namespace AssetMeter.Bench.CollectorLoad
                     }
                 }).GetAwaiter().GetResult();
                 TimeSpan elapsed = watch.Elapsed;
+                TimeSpan process = Process.GetCurrentProcess().TotalProcessorTime - processStart;
+                TimeSpan database = (databaseProcessor?.Invoke() ?? TimeSpan.Zero) - databaseStart;
                 if (Interlocked.Read(ref stored) != target || Interlocked.Read(ref other) != 0)
                 {
                     throw new InvalidOperationException($"the pipeline alone stored {Interlocked.Read(ref stored):N0} records of {target:N0} ({Interlocked.Read(ref other):N0} not stored)");
                 }
 
-                return elapsed;
+                return new PartRun(elapsed, TimeSpan.Zero, process, database);
             }
 
             Boundary(period - 1);
-            TimeSpan measured = Boundary(period);
+            StoreSetup.Settle(location);
+            PartRun measured = Boundary(period);
             pipeline.CompleteAsync().GetAwaiter().GetResult();
             pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
             return measured;

@@ -6,7 +6,8 @@
 # per second from the first publish to the last record stored, beside this machine's ECDSA P-256 verification rate
 # (openssl speed and a .NET loop, one thread) and where the time goes inside the collector. Starts its own mosquitto
 # on a free loopback port and stops it at exit. A few minutes on a 2-core machine; a benchmark, never run by tests.
-# Usage: bench/collector/run.sh [--meters N | --quick] [--connections K] [--batch B] [--postgres ["Host=...;Username=..."]]
+# Usage: bench/collector/run.sh [--meters N[,N...] | --quick] [--supervision M[,M...]] [--connections K] [--batch B]
+#   [--postgres ["Host=...;Username=..."] | --no-postgres] [--no-profile] [--one-instance]
 # (--quick is 1,000 meters; --postgres without a connection string starts a throwaway server when PostgreSQL is installed.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

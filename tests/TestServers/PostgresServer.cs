@@ -48,6 +48,31 @@ namespace AssetMeter.TestServers
         /// <summary>What it is, for a benchmark's header: version and settings, or where the attached server is.</summary>
         public string Description { get; private set; } = string.Empty;
 
+        /// <summary>
+        /// Processor time the private cluster has used so far, postmaster and backends together (what a benchmark
+        /// adds to its own when the server shares the machine); zero for an attached server.
+        /// </summary>
+        public TimeSpan ProcessorTime
+        {
+            get
+            {
+                string file = Path.Combine(DataDirectory, "postmaster.pid");
+                if (_attached != null || !File.Exists(file))
+                {
+                    return TimeSpan.Zero;
+                }
+
+                try
+                {
+                    return int.TryParse(File.ReadLines(file).First().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? TestProcess.TreeProcessorTime(pid) : TimeSpan.Zero;
+                }
+                catch (IOException)
+                {
+                    return TimeSpan.Zero;
+                }
+            }
+        }
+
         /// <summary>The private cluster's log so far.</summary>
         public string Log
         {

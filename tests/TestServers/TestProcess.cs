@@ -46,6 +46,61 @@ namespace AssetMeter.TestServers
             return null;
         }
 
+        /// <summary>
+        /// Processor time of process <paramref name="pid"/> and every process under it (a server and its workers:
+        /// PostgreSQL's backends), from /proc; children already gone count through their parent's reaped time. Zero
+        /// where there is no /proc or the process is gone.
+        /// </summary>
+        public static TimeSpan TreeProcessorTime(int pid)
+        {
+            // /proc/<pid>/stat: "pid (comm) state ppid ..."; utime, stime, cutime, cstime are fields 14 to 17, in
+            // clock ticks (USER_HZ, 100 on Linux).
+            var parents = new Dictionary<int, int>();
+            var ticks = new Dictionary<int, long>();
+            foreach (string directory in System.IO.Directory.Exists("/proc") ? System.IO.Directory.GetDirectories("/proc") : Array.Empty<string>())
+            {
+                if (!int.TryParse(Path.GetFileName(directory), out int id))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    string stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                    string[] fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+
+                    // fields[0] is the state (field 3), so field k is fields[k - 3].
+                    parents[id] = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+                    ticks[id] = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)
+                        + long.Parse(fields[13], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[14], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+                {
+                    // Gone meanwhile.
+                }
+            }
+
+            long total = 0;
+            foreach ((int id, long t) in ticks)
+            {
+                for (int up = id; ; up = parents[up])
+                {
+                    if (up == pid)
+                    {
+                        total += t;
+                        break;
+                    }
+
+                    if (!parents.ContainsKey(up) || parents[up] == up || parents[up] <= 1)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return TimeSpan.FromMilliseconds(total * 10);
+        }
+
         /// <summary>Starts <paramref name="file"/>, collecting its output line by line into <paramref name="output"/> and <paramref name="error"/> (locked while written).</summary>
         public static Process Start(string file, IEnumerable<string> arguments, StringBuilder output, StringBuilder error, Action<string>? onLine = null)
         {

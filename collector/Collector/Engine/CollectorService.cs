@@ -66,8 +66,9 @@ namespace AssetMeter.Collector.Engine
         public TimeSpan SupervisionInterval { get; init; } = TimeSpan.FromSeconds(2);
 
         /// <summary>
-        /// While more than a batch waits to be stored (a boundary's burst), supervision rounds wait, at most this
-        /// long: acknowledgements are not urgent (a meter waits 15 minutes for one) and the burst has the processors.
+        /// While a boundary's burst is being stored (more than a batch waiting, or batches at least half full),
+        /// supervision waits (a round under way stops between its parts), as long as it has caught up within this time: acknowledgements are not urgent (a meter
+        /// waits 15 minutes for one) and the burst has the processors.
         /// </summary>
         public TimeSpan SupervisionYield { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -147,6 +148,11 @@ namespace AssetMeter.Collector.Engine
 
         private long _notStored;
 
+        /// <summary>Batches the writer has stored, a transaction each: <see cref="Received"/> over this is the mean batch.</summary>
+        public long Batches => Interlocked.Read(ref _batches);
+
+        private long _batches;
+
         /// <summary>When the last command was published (Environment.TickCount64, real time).</summary>
         public long LastCommandTick => Interlocked.Read(ref _lastCommandTick);
 
@@ -195,6 +201,8 @@ namespace AssetMeter.Collector.Engine
             }
         }
 
+        internal void BatchStored() => Interlocked.Increment(ref _batches);
+
         internal void CommandSent()
         {
             Interlocked.Increment(ref _commands);
@@ -230,7 +238,8 @@ namespace AssetMeter.Collector.Engine
         private int _connection;
         private long _unacknowledged;
         private TimeSpan _reconnectWait = FirstReconnectWait;
-        private long _lastRoundTick = Environment.TickCount64;
+        private long _caughtUpTick = Environment.TickCount64;
+        private long _fullBatchTick;
         private bool _killed;
 
         /// <param name="storeLocation">The store (see <see cref="CollectorStore.Open"/>); the service opens its own connections.</param>
@@ -456,6 +465,11 @@ namespace AssetMeter.Collector.Engine
         // A batch is durable: acknowledge what it stored or quarantined, count, report, and tell the supervisor.
         private void Stored(IngestBatch batch)
         {
+            Counters.BatchStored();
+            if (2 * batch.Deliveries.Count >= _options.BatchSize)
+            {
+                Interlocked.Exchange(ref _fullBatchTick, Environment.TickCount64);
+            }
             for (int i = 0; i < batch.Deliveries.Count; i++)
             {
                 Delivery delivery = batch.Deliveries[i];
@@ -533,12 +547,12 @@ namespace AssetMeter.Collector.Engine
                     await Task.Delay(_options.SupervisionInterval, stop);
 
                     // A burst being stored has the processors; its acknowledgements follow it.
-                    if (Pending > _options.BatchSize && Environment.TickCount64 - Interlocked.Read(ref _lastRoundTick) < _options.SupervisionYield.TotalMilliseconds)
+                    if (YieldToBurst())
                     {
                         continue;
                     }
 
-                    await SuperviseOnceAsync(stop);
+                    await RoundAsync(yieldToBurst: true, stop);
                 }
                 catch (OperationCanceledException)
                 {
@@ -552,7 +566,22 @@ namespace AssetMeter.Collector.Engine
         /// publish it. The service does this by itself every <see cref="CollectorOptions.SupervisionInterval"/>; with an
         /// interval of zero the caller (a simulation that owns the clock) calls it instead.
         /// </summary>
-        public async Task SuperviseOnceAsync(CancellationToken cancel)
+        public Task SuperviseOnceAsync(CancellationToken cancel) => RoundAsync(yieldToBurst: false, cancel);
+
+        /// <summary>No supervision round under way and no meter's news waiting for one (what a benchmark waits for before it measures).</summary>
+        public bool SupervisionIdle => _supervisor == null || (_supervisor.NewsWaiting == 0 && _superviseLock.CurrentCount == 1);
+
+        // During a burst, while supervision has caught up within SupervisionYield, it waits. A burst: more than a batch
+        // waiting to be stored, or a batch stored within the last second that was at least half full (a collector
+        // keeping pace with its broker holds little, but its batches fill).
+        private bool YieldToBurst()
+            => (Pending > _options.BatchSize || Environment.TickCount64 - Interlocked.Read(ref _fullBatchTick) < 1000)
+                && Environment.TickCount64 - Interlocked.Read(ref _caughtUpTick) < _options.SupervisionYield.TotalMilliseconds;
+
+        // A round goes part by part (Supervisor.Chunk meters each); in the background loop it stops between parts when a
+        // burst arrives (a round after a whole fleet's statuses can take seconds), and the rest waits in the
+        // supervisor's queues for the next round; once it has waited SupervisionYield a round runs to the end.
+        private async Task RoundAsync(bool yieldToBurst, CancellationToken cancel)
         {
             if (_supervisor == null || !_client.IsConnected)
             {
@@ -562,11 +591,15 @@ namespace AssetMeter.Collector.Engine
             await _superviseLock.WaitAsync(cancel);
             try
             {
-                Interlocked.Exchange(ref _lastRoundTick, Environment.TickCount64);
                 DateTime now = _time.GetUtcNow().UtcDateTime;
                 bool more = true;
                 while (more)
                 {
+                    if (yieldToBurst && YieldToBurst())
+                    {
+                        break;
+                    }
+
                     // A transaction per part of the round: its commands' counters and rows are written with one hold of
                     // the store's write lock, rather than one per statement, which starved the ingest writer of it, and
                     // not one for a whole boundary's acknowledgements, which would keep the writer waiting as long.
@@ -577,6 +610,11 @@ namespace AssetMeter.Collector.Engine
                         CommandPublishing?.Invoke(command);
                         await PublishAsync(command.Topic, command.Message, cancel);
                     }
+                }
+
+                if (!more)
+                {
+                    Interlocked.Exchange(ref _caughtUpTick, Environment.TickCount64);
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
