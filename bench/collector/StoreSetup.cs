@@ -62,22 +62,6 @@ namespace AssetMeter.Bench.CollectorLoad
         /// the server's own housekeeping after the setup's bulk load (autovacuum, autoanalyze, a checkpoint, which a
         /// server in service spreads over hours) does not land inside the measurement; on SQLite, a WAL checkpoint.
         /// </summary>
-        /// <summary>
-        /// Lets the store settle before a measured boundary: on PostgreSQL, VACUUM ANALYZE and a CHECKPOINT, so that
-        /// the server's own housekeeping after the setup's bulk load (autovacuum, autoanalyze, a checkpoint, which a
-        /// server in service spreads over hours) does not land inside the measurement; on SQLite, a WAL checkpoint.
-        /// </summary>
-        public static string PgStats(string location)
-        {
-            if (!location.StartsWith("postgres:", StringComparison.Ordinal)) return "";
-            using var connection = new Npgsql.NpgsqlConnection(location.Substring("postgres:".Length));
-            connection.Open();
-            using var command = new Npgsql.NpgsqlCommand("select xact_commit, tup_returned, tup_fetched, tup_inserted, tup_updated, blks_hit, blks_read from pg_stat_database where datname = current_database()", connection);
-            using var r = command.ExecuteReader();
-            r.Read();
-            return $"commit {r.GetInt64(0)} returned {r.GetInt64(1)} fetched {r.GetInt64(2)} inserted {r.GetInt64(3)} updated {r.GetInt64(4)} hit {r.GetInt64(5)} read {r.GetInt64(6)}";
-        }
-
         public static void Settle(string location)
         {
             if (location.StartsWith("postgres:", StringComparison.Ordinal))

@@ -67,8 +67,8 @@ namespace AssetMeter.Collector.Engine
 
         /// <summary>
         /// While a boundary's burst is being stored (more than a batch waiting, or batches at least half full),
-        /// supervision waits (a round under way stops between its parts), as long as it has caught up within this time: acknowledgements are not urgent (a meter
-        /// waits 15 minutes for one) and the burst has the processors.
+        /// supervision waits (a round under way stops between its parts), as long as it has caught up within this
+        /// time: acknowledgements are not urgent (a meter waits 15 minutes for one) and the burst has the processors.
         /// </summary>
         public TimeSpan SupervisionYield { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -470,6 +470,7 @@ namespace AssetMeter.Collector.Engine
             {
                 Interlocked.Exchange(ref _fullBatchTick, Environment.TickCount64);
             }
+
             for (int i = 0; i < batch.Deliveries.Count; i++)
             {
                 Delivery delivery = batch.Deliveries[i];
