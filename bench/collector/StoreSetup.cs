@@ -64,24 +64,10 @@ namespace AssetMeter.Bench.CollectorLoad
         /// </summary>
         public static void Settle(string location)
         {
-            if (location.StartsWith("postgres:", StringComparison.Ordinal))
+            using CollectorStore store = CollectorStore.Open(location);
+            foreach (string statement in store.Engine == "postgresql" ? new[] { "VACUUM ANALYZE", "CHECKPOINT" } : new[] { "PRAGMA wal_checkpoint(TRUNCATE)" })
             {
-                using var connection = new Npgsql.NpgsqlConnection(location.Substring("postgres:".Length));
-                connection.Open();
-                foreach (string statement in new[] { "VACUUM ANALYZE", "CHECKPOINT" })
-                {
-                    using var command = new Npgsql.NpgsqlCommand(statement, connection) { CommandTimeout = 600 };
-                    command.ExecuteNonQuery();
-                }
-            }
-            else
-            {
-                string path = location.StartsWith("sqlite:", StringComparison.Ordinal) ? location.Substring("sqlite:".Length) : location;
-                using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-                command.ExecuteNonQuery();
+                store.ExecuteOnce(statement);
             }
         }
     }

@@ -514,8 +514,8 @@ namespace AssetMeter.Collector.Storage
             }
         }
 
-        // Schema and settings: run once, neither prepared nor kept.
-        private void ExecuteOnce(string sql)
+        // Schema, settings and maintenance (the benchmark settles a store with it): run once, neither prepared nor kept.
+        internal void ExecuteOnce(string sql)
         {
             lock (_lock)
             {
